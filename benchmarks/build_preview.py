@@ -1,0 +1,94 @@
+"""Benchmark: wall time of the certifier's build + local preview + probes on a connector, against running
+the same npm commands one after another by hand (npm ci, build, test per app; then start each app and
+POST its endpoint once). Both use the same emulator (installed in the cache beforehand).
+
+    .venv/bin/python benchmarks/build_preview.py [examples/goods-store]
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from certifier import runner
+from certifier.inventory import take_inventory
+from certifier.model import Stage
+from certifier.pipeline import RunRequest, certify
+from certifier.preview.appenv import Credentials, app_environment
+from certifier.preview.emulator import ensure_installed, start_emulator
+from certifier.preview.launcher import PRELOAD, preload_env
+from certifier.preview.ports import accepts, free_port, wait_until
+from certifier.source import fetch
+
+HTTP = {"service", "event", "job"}
+
+
+def certifier_run(source: Path) -> tuple[float, str]:
+    started = time.monotonic()
+    outcome = certify(RunRequest(source=str(source), stages=frozenset({Stage.BUILD, Stage.PREVIEW})))
+    outcomes = sorted({f"{r.check_id}={r.outcome.value}" for r in outcome.report.results})
+    return time.monotonic() - started, ", ".join(outcomes)
+
+
+def by_hand(source: Path) -> float:
+    work = Path(tempfile.mkdtemp(prefix="bench-by-hand-"))
+    started = time.monotonic()
+    try:
+        connector = take_inventory(fetch(str(source), None, work)).connector
+        apps = [app for app in connector.apps if app.type in HTTP]
+        dirs = {}
+        for app in apps:
+            target = dirs[app.name] = work / "apps" / app.name
+            shutil.copytree(app.path, target, ignore=shutil.ignore_patterns("node_modules", "dist"))
+            for command in ("npm ci", "npm run build --if-present", "npm test"):
+                subprocess.run(command, shell=True, cwd=target, check=True, capture_output=True, timeout=600)
+        emulator = start_emulator(runner.Workspace(work / "emulator"))
+        try:
+            creds = Credentials(emulator.project_key, emulator.client_id, emulator.client_secret)
+            for app in apps:
+                _start_and_post(app, dirs[app.name], app_environment(connector, app, creds, b"b" * 32).values,
+                                emulator.url)
+        finally:
+            emulator.stop()
+        return time.monotonic() - started
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _start_and_post(app, folder: Path, config: dict[str, str], emulator_url: str) -> None:
+    port = free_port()
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(folder), **config, "PORT": str(port),
+           **preload_env(PRELOAD, emulator_url)}
+    process = subprocess.Popen(["npm", "start"], cwd=folder, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_until(lambda: accepts(port), timeout_s=60)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{app.endpoint}", data=json.dumps({}).encode(),
+                                         headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            urllib.request.urlopen(request, timeout=10).read()
+        except OSError:
+            pass  # any answer (or refusal) is what the manual check looks at
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> None:
+    source = Path(sys.argv[1] if len(sys.argv) > 1 else "examples/goods-store").resolve()
+    ensure_installed()
+    manual = by_hand(source)
+    automated, outcomes = certifier_run(source)
+    print(f"by hand (npm ci, build, test per app; start + one POST each): {manual:.1f} s")
+    print(f"certifier build + preview + probes: {automated:.1f} s  [{outcomes}]")
+    print(f"ratio certifier / by hand: {automated / manual:.2f}")
+
+
+if __name__ == "__main__":
+    main()

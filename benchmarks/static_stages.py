@@ -1,0 +1,103 @@
+"""Benchmark of the static stages (issue 3): `python -m benchmarks.static_stages` (or `make bench`).
+
+For the example connector and a generated large connector (5 apps, 2,000 source files, 1,500 locked
+packages), measured in the same run:
+  sequential   the same work one step after another, as a hand-written CI script would do it: clone at the
+               tag, then semgrep, detect-secrets and bandit with the same arguments, then every static
+               check of certifier one at a time;
+  pipeline     `certify()` of the four static stages, cold (no result cache);
+  warm         `certify()` again on the same commit with the result cache.
+Prints wall times and the ratios pipeline/sequential (target <= 0.7) and warm/cold (target <= 0.1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.large_connector import generate, tag_repository
+from certifier.checks import registry
+from certifier.checks.execute import run_everywhere
+from certifier.context import CheckContext, RunOptions
+from certifier.inventory import take_inventory
+from certifier.model import Stage
+from certifier.paths import rules_dir
+from certifier.pipeline import RunRequest, certify
+from certifier.runner import Limits, Workspace, run, tool_env
+from certifier.session import RunSession
+from certifier.source import fetch
+from certifier.tools.locate import locate
+
+STATIC = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "goods-store"
+TOOL_ENV = {"SEMGREP_ENABLE_VERSION_CHECK": "0"}
+
+
+def sequential(repo: Path, scratch: Path) -> float:
+    """Clone, run each scanner over the checkout, then each static check, strictly one after another."""
+    started = time.perf_counter()
+    checkout = fetch(str(repo), "v1.0.0", scratch / "checkout-ws")
+    workspace = Workspace(scratch / "tools-ws")
+    files = [f for f in checkout.files if not f.startswith(".")]
+    tools = [
+        [str(locate("semgrep")), "scan", "--config", str(rules_dir() / "semgrep"), "--metrics=off",
+         "--disable-version-check", "--json", "--quiet", "--output", str(scratch / "semgrep.json"), "."],
+        [str(locate("detect-secrets")), "scan", "--all-files", "--no-verify", "--", *files],
+        [str(locate("bandit")), "-r", "-f", "json", "-q", "-o", str(scratch / "bandit.json"), "."],
+    ]
+    for argv in tools:
+        run(argv, cwd=checkout.path, workspace=workspace, env=tool_env(TOOL_ENV), limits=Limits(wall_s=900))
+    inventory = take_inventory(checkout)
+    session = RunSession(scratch / "session")
+    ctx = CheckContext(inventory, RunOptions(workspace=scratch / "session", session=session))
+    for spec in registry.load_all().values():
+        if spec.stage in STATIC:
+            run_everywhere(spec, ctx)
+    session.close()
+    return time.perf_counter() - started
+
+
+def pipeline(repo: Path, use_cache: bool) -> float:
+    started = time.perf_counter()
+    certify(RunRequest(source=str(repo), tag="v1.0.0", stages=STATIC, use_cache=use_cache))
+    return time.perf_counter() - started
+
+
+def measure(name: str, repo: Path, rounds: int) -> dict[str, float]:
+    seq, cold, warm = [], [], []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory(prefix="bench-seq-") as scratch:
+            seq.append(sequential(repo, Path(scratch)))
+        with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache:
+            import os
+
+            os.environ["CERTIFIER_RESULT_CACHE_DIR"] = cache
+            cold.append(pipeline(repo, use_cache=True))
+            warm.append(pipeline(repo, use_cache=True))
+    row = {"sequential_s": statistics.median(seq), "pipeline_s": statistics.median(cold),
+           "warm_s": statistics.median(warm)}
+    print(f"{name:<16} sequential {row['sequential_s']:7.2f} s   pipeline {row['pipeline_s']:7.2f} s   "
+          f"warm {row['warm_s']:6.2f} s   pipeline/sequential {row['pipeline_s'] / row['sequential_s']:.2f} "
+          f"(target <= 0.70)   warm/cold {row['warm_s'] / row['pipeline_s']:.3f} (target <= 0.10)")
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=1, help="repetitions; the median is reported")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-repos-") as root:
+        example = Path(root) / "example"
+        shutil.copytree(EXAMPLE, example, ignore=shutil.ignore_patterns("node_modules", "dist"))
+        tag_repository(example)
+        large = tag_repository(generate(Path(root) / "large"))
+        measure("example", example, args.rounds)
+        measure("large (2k files)", large, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""build.install: the app's dependencies install from its lockfile (npm ci / yarn / pnpm --frozen-lockfile)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from certifier.build import InstallProblem
+from certifier.build.classify import error_lines
+from certifier.build.settings import CHECK_BUDGET_S
+from certifier.checks.build._common import evidence, node_build, package_json_location, seconds
+from certifier.checks.registry import APP_TYPES, CheckCannotRun, Scope, check
+from certifier.context import CheckContext
+from certifier.model import Finding, Location, Severity, Stage
+
+
+@check(
+    id="build.install",
+    version="1.0.0",
+    stage=Stage.BUILD,
+    title="Dependencies install from the lockfile",
+    rationale="The platform builds each app with the buildpack, which installs exactly what the lockfile says. "
+    "An install that fails (lockfile out of sync, invalid package.json, conflicting dependencies, failing "
+    "install script) fails the deployment. Registry or network failures say nothing about the connector and "
+    "end in `error` (could not decide).",
+    remediation="Run `npm install` (or `yarn install` / `pnpm install`), commit the updated lockfile, and check "
+    "that `npm ci` succeeds from a clean clone.",
+    severity=Severity.ERROR,
+    scope=Scope.APP,
+    app_types=APP_TYPES,
+    budget_s=CHECK_BUDGET_S,
+)
+def install(ctx: CheckContext) -> Iterator[Finding]:
+    build = node_build(ctx)
+    result = build.install
+    if build.install_problem is InstallProblem.ENVIRONMENT:
+        details = error_lines(result.stdout + "\n" + result.stderr, limit=6)
+        raise CheckCannotRun(f"could not decide: {build.install_reason}" + (f"\n{details}" if details else ""))
+    proof = evidence(build, "install", result)
+    where = Location(path=build.lockfile) if build.lockfile else package_json_location(ctx)
+    if build.install_problem is InstallProblem.CONNECTOR:
+        out_of_sync = "out of sync" in build.install_reason
+        yield Finding(
+            message=f"App {build.app}: `{proof['command']}` failed: {build.install_reason}",
+            severity=Severity.ERROR,
+            location=where,
+            rule="lockfile-out-of-sync" if out_of_sync else "install-failed",
+            key=f"install:{build.install_reason}",
+            properties=proof,
+            remediation="Regenerate the lockfile with the same package manager (`npm install`), commit it, and "
+            "verify with `npm ci` from a clean clone." if out_of_sync else None,
+        )
+        return
+    for note in build.notes:
+        if note.startswith("no lockfile"):
+            yield Finding(message=f"App {build.app}: {note}", severity=Severity.WARNING, location=where,
+                          rule="no-lockfile", key="no-lockfile",
+                          remediation="Commit the lockfile (package-lock.json or yarn.lock) of the app.")
+    yield Finding(message=f"App {build.app}: `{proof['command']}` installed the dependencies in {seconds(result)}",
+                  severity=Severity.INFO, location=where, rule="installed", key="installed", properties=proof)

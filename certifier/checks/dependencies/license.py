@@ -1,0 +1,56 @@
+"""deps.license: the licences of each app's locked production dependencies are known and acceptable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from certifier.advisories.config import bounded
+from certifier.advisories.model import LockfileError
+from certifier.checks.dependencies._licensing import decide, policy_of, with_metadata
+from certifier.checks.dependencies._shared import app_dir, lockfiles_under, parsed_all, workspace_lockfiles
+from certifier.checks.dependencies._unlocked import without_lockfile
+from certifier.checks.registry import APP_TYPES, CheckCannotRun, Scope, check
+from certifier.context import CheckContext
+from certifier.model import Finding, Location, Severity, Stage
+
+
+@check(
+    id="deps.license",
+    version="1.0.0",
+    stage=Stage.DEPENDENCIES,
+    title="Dependency licences are known and acceptable",
+    rationale="Certification requires open-source dependencies with known licences (spec 5.2). A strong "
+    "copyleft licence can oblige the publisher to release the connector's source; an unknown or proprietary "
+    "one cannot be judged; a licence the policy denies must not ship. Licences come from the lockfile "
+    "(package-lock v2/v3 record them) and package metadata in the checkout; development dependencies do not "
+    "ship and are only checked against the deny list.",
+    remediation="Replace dependencies whose licence is denied, strong copyleft or unknown, or have a reviewer "
+    "accept them.",
+    severity=Severity.WARNING,
+    scope=Scope.APP,
+    app_types=APP_TYPES,
+    budget_s=60.0,
+)
+def dependency_licenses(ctx: CheckContext) -> Iterator[Finding]:
+    folder = app_dir(ctx)
+    paths = lockfiles_under(ctx, folder) or workspace_lockfiles(ctx, folder)
+    if not paths:
+        unlocked = without_lockfile(ctx, folder, "deps.license")
+        yield Finding(message=unlocked.reason, severity=Severity.INFO, rule="nothing-to-check",
+                      location=Location(path=folder), key="nothing-to-check")
+        return
+    policy = policy_of(ctx.options.extra)
+    files = frozenset(ctx.checkout.files)
+    findings: list[Finding] = []
+    failed: list[str] = []
+    for item in parsed_all(ctx, paths):
+        if isinstance(item, LockfileError):
+            failed.append(str(item))
+            continue
+        findings.extend(decide(item, with_metadata(ctx.root, files, item), policy))
+    if failed and not any(f.severity is Severity.ERROR for f in findings):
+        raise CheckCannotRun("licences not checked: " + bounded(failed))
+    yield from findings
+    if failed:
+        yield Finding(message="Licences not checked: " + bounded(failed), severity=Severity.WARNING,
+                      rule="not-checked", key="not-checked", location=Location(path=paths[0]))

@@ -1,0 +1,42 @@
+"""deps.vulnerable-dependency: the packages each app locks, matched against the advisory database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from certifier.checks.dependencies._shared import app_dir, lockfiles_under
+from certifier.checks.dependencies._unlocked import without_lockfile
+from certifier.checks.dependencies._vulnerabilities import audit_lockfiles
+from certifier.checks.registry import APP_TYPES, Scope, check
+from certifier.context import CheckContext
+from certifier.model import Finding, Location, Severity, Stage
+
+REPO_CHECK = "deps.vulnerable-dependency-repo"
+
+
+@check(
+    id="deps.vulnerable-dependency",
+    version="1.0.0",
+    stage=Stage.DEPENDENCIES,
+    title="App dependencies have no known vulnerabilities",
+    rationale="The official SCA gate scans every lockfile, dev dependencies included, and fails on a HIGH or "
+    "CRITICAL advisory that has a fix. The certifier matches each locked version against an OSV advisory "
+    "database (offline by default) and also reports unfixable CRITICAL advisories, which certification "
+    "blocks. A lockfile that cannot be parsed, or dependencies without a lockfile, are not audited: that "
+    "is an error, never a clean result. Merchant Center apps are excluded from the official gate.",
+    remediation="Upgrade each affected package to its fixed version (for a transitive one, upgrade its parent "
+    "or use npm `overrides` / yarn `resolutions`) and regenerate the lockfile.",
+    severity=Severity.ERROR,
+    scope=Scope.APP,
+    app_types=APP_TYPES,
+    budget_s=120.0,
+)
+def vulnerable_dependency(ctx: CheckContext) -> Iterator[Finding]:
+    folder = app_dir(ctx)
+    paths = lockfiles_under(ctx, folder)
+    if not paths:
+        unlocked = without_lockfile(ctx, folder, REPO_CHECK)
+        yield Finding(message=unlocked.reason, severity=Severity.INFO, rule="nothing-to-audit",
+                      location=Location(path=folder), key="nothing-to-audit")
+        return
+    yield from audit_lockfiles(ctx, paths)

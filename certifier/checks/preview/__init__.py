@@ -1,0 +1,1 @@
+"""PREVIEW stage checks: the app deployed (locally on the emulator, or remotely) and probed over HTTP."""

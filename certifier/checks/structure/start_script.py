@@ -1,0 +1,54 @@
+"""struct.start-script: a service, event or job app can be started (`start` script or a Procfile)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from certifier.checks.files import PackageJson
+from certifier.checks.registry import HTTP_APP_TYPES, Scope, check
+from certifier.checks.structure._app import AppTree, app_tree, node_package, script_location
+from certifier.checks.structure._rules import rule
+from certifier.context import CheckContext
+from certifier.model import Finding, Severity, Stage
+
+
+@check(
+    id="struct.start-script",
+    version="1.0.0",
+    stage=Stage.STRUCTURE,
+    title="App has a start script",
+    rationale="Connect runs service, event and job apps as containers whose entry point is `npm start` "
+    "(or the Procfile's web process). Without one the container never serves requests.",
+    remediation='Add "start": "node src/index.js" (the command that runs the HTTP server) to package.json '
+    "scripts, or a Procfile with `web: <command>`.",
+    severity=Severity.ERROR,
+    scope=Scope.APP,
+    app_types=HTTP_APP_TYPES,
+)
+def start_script(ctx: CheckContext) -> Iterator[Finding]:
+    tree = app_tree(ctx)
+    procfile = tree.has(rule("scripts", "procfile"))
+    if procfile and not tree.has("package.json"):
+        return  # a Procfile app (any language) needs no package.json start script
+    parsed = node_package(ctx, tree)
+    yield from decide(tree, parsed, procfile)
+
+
+def decide(tree: AppTree, parsed: PackageJson, procfile: bool) -> Iterator[Finding]:
+    if procfile:
+        return
+    scripts = parsed.scripts
+    for name in rule("scripts", "start"):
+        if scripts.get(name, "").strip():
+            return
+    empty = "start" in scripts
+    yield Finding(
+        message=f"App {tree.name} ({tree.type}): {parsed.path} "
+        f"{'has an empty `start` script' if empty else 'has no `start` script'} and the app has no Procfile, "
+        "so the container has nothing to run",
+        severity=Severity.ERROR,
+        location=script_location(parsed, "start"),
+        rule="missing",
+        remediation=f'Add "start": "node <entry file>" to the scripts of {parsed.path}, or add '
+        f"{tree.path('Procfile')} with `web: <command>`.",
+    )

@@ -1,0 +1,89 @@
+"""The run function: what a worker (embedded thread or Celery task) does with a claimed run.
+
+certify() in a private directory, read the sealed report and its renderings, and record them with
+the callback in one transaction, only if this worker still holds the run's lease.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from certifier.model import Stage
+from certifier.pipeline import RunOutcome, RunRequest
+from certifier.service import callbacks
+from certifier.service.config import ServiceConfig
+from certifier.service.dispatch.lease import Heartbeat
+from certifier.service.store import runs
+from certifier.service.store.db import Database
+from certifier.service.store.models import RunRow
+
+log = logging.getLogger("certifier.service")
+STATIC_STAGES = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})
+_RUNNER_ACCEPTS_DEPLOYMENT = "deployment" in {f.name for f in dataclasses.fields(RunRequest)}
+
+
+def load_runner(ref: str) -> Callable[[RunRequest], RunOutcome]:
+    module_name, _, function = ref.partition(":")
+    return getattr(importlib.import_module(module_name), function or "certify")
+
+
+def execute(db: Database, config: ServiceConfig, run: RunRow, owner: str) -> bool:
+    """Run a claimed run to completion. True when this worker recorded the result."""
+    if run.deployment_json and not _RUNNER_ACCEPTS_DEPLOYMENT:
+        runs.note(db, run.id, "note", "the Deployment descriptor is not used: this certifier version has no "
+                  "remote preview", owner)
+    work = Path(tempfile.mkdtemp(prefix=f"certifier-run-{run.id[:8]}-"))
+    try:
+        with Heartbeat(db, run.id, owner, config.lease_s, config.heartbeat_s) as heartbeat:
+            completion = _certify(config, run, work)
+        if heartbeat.lost.is_set():
+            log.warning("run %s: lease lost while running; result discarded", run.id)
+        recorded = runs.finish(db, run.id, owner, completion, callbacks.completion_outbound(run, completion))
+        if not recorded:
+            runs.note(db, run.id, "result-discarded", "this worker no longer held the run's lease", owner)
+        return recorded
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _certify(config: ServiceConfig, run: RunRow, work: Path) -> runs.Completion:
+    try:
+        outcome = load_runner(config.runner)(_request(config, run, work))
+        return _completion(outcome)
+    except Exception as error:  # a bug or a broken configuration: the run ends in `error`, said plainly
+        log.exception("run %s crashed", run.id)
+        return runs.Completion(status="error", error=f"{type(error).__name__}: {str(error)[:2000]}")
+
+
+def _request(config: ServiceConfig, run: RunRow, work: Path) -> RunRequest:
+    extra = {}
+    if run.deployment_json and _RUNNER_ACCEPTS_DEPLOYMENT:
+        descriptor = work / "deployment.json"
+        descriptor.write_text(run.deployment_json)
+        extra["deployment"] = descriptor
+    return RunRequest(source=run.repository_url, tag=run.tag, stage=run.stage, profile=run.profile,
+                      out_dir=work / "out", stages=STATIC_STAGES if config.static_only else None,
+                      workspace=None, **extra)
+
+
+def _completion(outcome: RunOutcome) -> runs.Completion:
+    decision = outcome.report.decision
+    files = report_files(outcome.paths, decision.verdict.value, outcome.report.digest)
+    return runs.Completion(status="done", verdict=decision.verdict.value, decision_kind=decision.kind.value,
+                           exit_code=decision.exit_code, summary=decision.summary[:4000], report=files)
+
+
+def report_files(paths: dict[str, Path], verdict: str, digest: str) -> runs.ReportFiles:
+    def text(kind: str) -> str:
+        return paths[kind].read_text(encoding="utf-8") if kind in paths else ""
+
+    connect = text("connect") or json.dumps({"entries": []})
+    return runs.ReportFiles(digest=digest, verdict=verdict, report_json=text("json"), html=text("html"),
+                            markdown=text("markdown"), connect_json=connect, sarif=text("sarif") or None)

@@ -1,0 +1,36 @@
+'use strict';
+const jwt = require('jsonwebtoken');
+
+function check(token, key) {
+  // ruleid: jwt-none-algorithm
+  const claims = jwt.verify(token, key, { algorithms: ['RS256', 'none'] });
+  // ruleid: jwt-none-algorithm
+  const unsigned = jwt.sign({ sub: 'x' }, '', { algorithm: 'none' });
+  // ok: jwt-none-algorithm
+  const pinned = jwt.verify(token, key, { algorithms: ['RS256'] });
+  return [claims, unsigned, pinned];
+}
+
+function authorize(token) {
+  // ruleid: jwt-verification-disabled
+  const claims = jwt.verify(token, '');
+  const decoded = jwt.decode(token);
+  // ruleid: jwt-verification-disabled
+  if (decoded.role === 'admin') {
+    return true;
+  }
+  return claims;
+}
+
+function routed(token, key) {
+  const decoded = jwt.decode(token);
+  // ok: jwt-verification-disabled
+  const verified = jwt.verify(token, key, { algorithms: ['RS256'] });
+  // ok: jwt-verification-disabled
+  if (verified.role === 'admin') {
+    return decoded.kid;
+  }
+  return null;
+}
+
+module.exports = { check, authorize, routed };

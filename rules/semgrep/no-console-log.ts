@@ -1,0 +1,6 @@
+export function handle(x: number): void {
+  // ruleid: no-console-log
+  console.log('x', x);
+  // ok: no-console-log
+  console.warn('x', x);
+}

@@ -1,0 +1,92 @@
+"""Helpers for the specification-stage tests: connectors made from minimal/ with another connect.yaml."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from certifier.checks.execute import run_everywhere
+from certifier.checks.registry import load_all
+from certifier.context import CheckContext, Inventory, RunOptions
+from certifier.inventory import take_inventory
+from certifier.manifest import ManifestLoad, load_manifest
+from certifier.model import CheckResult
+from certifier.source import Checkout
+
+CONNECTORS = Path(__file__).parent.parent / "fixtures" / "connectors"
+MANIFESTS = Path(__file__).parent.parent / "fixtures" / "manifests"
+
+
+def listed_files(root: Path) -> tuple[str, ...]:
+    """Regular files below root, repo-relative, without following symlinks (as the source stage lists them)."""
+    out = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != ".git" and not os.path.islink(os.path.join(folder, d))]
+        for name in files:
+            path = Path(folder) / name
+            if path.is_file() and not path.is_symlink():
+                out.append(path.relative_to(root).as_posix())
+    return tuple(sorted(out))
+
+
+def _inventory_of(root: Path) -> Inventory:
+    return take_inventory(Checkout(path=root, source=str(root), files=listed_files(root)))
+
+
+def _run(check_id: str, root: Path) -> CheckResult:
+    spec = load_all()[check_id]
+    results = run_everywhere(spec, CheckContext(_inventory_of(root), RunOptions()))
+    assert len(results) == 1  # every spec.* check is connector-scoped
+    return results[0]
+
+
+@pytest.fixture
+def inventory_of():
+    """inventory_of(root) -> Inventory of the connector at root (files listed by walking it)."""
+    return _inventory_of
+
+
+@pytest.fixture
+def run_check():
+    """run_check(check_id, root) -> the CheckResult of one registered check on the connector at root."""
+    return _run
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+@pytest.fixture
+def connector(tmp_path):
+    """connector(yaml_text, name='c') -> a copy of minimal/ whose connect.yaml is yaml_text (dedented)."""
+
+    def make(text: str | None, name: str = "c", base: str = "minimal") -> Path:
+        root, n = tmp_path / name, 1
+        while root.exists():  # several connectors in one test
+            root, n = tmp_path / f"{name}{n}", n + 1
+        shutil.copytree(CONNECTORS / base, root, symlinks=True)
+        if text is None:
+            (root / "connect.yaml").unlink()
+        else:
+            (root / "connect.yaml").write_text(dedent(text), encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def load_text(tmp_path):
+    """load_text(text_or_bytes) -> ManifestLoad of a connect.yaml with exactly that content."""
+
+    def load(content: str | bytes, dedented: bool = True) -> ManifestLoad:
+        root = tmp_path / "m"
+        root.mkdir(exist_ok=True)
+        raw = content if isinstance(content, bytes) else (dedent(content) if dedented else content).encode("utf-8")
+        (root / "connect.yaml").write_bytes(raw)
+        return load_manifest(root)
+
+    return load

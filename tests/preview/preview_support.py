@@ -1,0 +1,38 @@
+"""Preview test helpers (used by tests/preview/conftest.py and the tests): a stand-in for the build stage
+(copy the app into a sandbox workspace, `npm ci`, `npm run build`) and a pipeline-like context."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from certifier.context import CheckContext, Inventory, RunOptions
+from certifier.inventory import take_inventory
+from certifier.preview.builds import BuildInfo
+from certifier.session import RunSession
+from certifier.source import fetch
+
+
+def simple_build(ctx, app) -> BuildInfo:
+    """What the build stage does, reduced: copy, install, build; memoised per app in the session."""
+    from certifier import runner
+
+    def make() -> BuildInfo:
+        workspace = runner.Workspace(ctx.session.workspace / "build" / app.name)
+        app_dir = workspace.root / "src" / app.name
+        shutil.copytree(app.path, app_dir, ignore=shutil.ignore_patterns("node_modules", "dist"))
+        workspace.adopt(app_dir)
+        for argv in (["npm", "ci"], ["npm", "run", "build", "--if-present"]):
+            done = runner.run(argv, cwd=app_dir, workspace=workspace, limits=runner.Limits(wall_s=300))
+            if not done.ok:
+                return BuildInfo(False, app_dir, workspace, f"{' '.join(argv)} failed: {done.log_tail(500)}")
+        return BuildInfo(True, app_dir, workspace)
+
+    return ctx.session.memo(("test-build", app.name), make)
+
+
+def preview_context(source: Path, workspace: Path, deployment: Path | None = None) -> CheckContext:
+    checkout = fetch(str(source), None, workspace)
+    session = RunSession(workspace)
+    return CheckContext(take_inventory(checkout), RunOptions(workspace=workspace, session=session,
+                                                             deployment=deployment))

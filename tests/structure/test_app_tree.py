@@ -1,0 +1,55 @@
+"""How per-app checks find an app's files: missing folders, symlinked folders, the inventory contract."""
+
+from __future__ import annotations
+
+import os
+
+from certifier.checks.execute import run_everywhere
+from certifier.checks.files import app_files
+from certifier.inventory import take_inventory
+from certifier.model import Outcome
+
+
+def test_missing_app_folder_makes_app_checks_not_applicable(workdir, results):
+    root = workdir("minimal")
+    (root / "hello-service").rename(root / "elsewhere")
+    result = results(root, "struct.start-script")[0]
+    assert result.outcome is Outcome.NOT_APPLICABLE
+    assert "app folder 'hello-service' is missing or unsafe" in result.summary
+
+
+def test_symlinked_app_folder_inside_the_repo_is_read_through(workdir, context, catalogue):
+    root = workdir("minimal")
+    (root / "hello-service").rename(root / "impl")
+    os.symlink("impl", root / "hello-service")
+    ctx = context(root)
+    outcomes = {spec_id: [r.outcome for r in run_everywhere(spec, ctx)] for spec_id, spec in catalogue.items()}
+    assert outcomes["struct.start-script"] == [Outcome.PASS]
+    assert outcomes["struct.tests-present"] == [Outcome.PASS]
+    assert outcomes["struct.symlinks"] == [Outcome.PASS]
+
+
+def test_symlinked_app_folder_outside_the_repo_is_never_read(workdir, results, tmp_path):
+    root = workdir("minimal")
+    (root / "hello-service").rename(tmp_path / "outside")
+    os.symlink(tmp_path / "outside", root / "hello-service")
+    assert results(root, "struct.package-json")[0].outcome is Outcome.NOT_APPLICABLE
+    assert results(root, "struct.symlinks")[0].outcome is Outcome.FAIL
+
+
+def test_app_files_lists_the_resolved_folder(fixture_dir, context):
+    ctx = context(fixture_dir("minimal"))
+    app = ctx.connector.app("hello-service")
+    listed = app_files(ctx.checkout.files, ctx.root, app.path)
+    assert "hello-service/package.json" in listed and "README.md" not in listed
+    assert app_files(ctx.checkout.files, ctx.root, None) is None
+
+
+def test_stand_in_model_agrees_with_take_inventory(fixture_dir, build_stand_in, checkout_of):
+    for name in ("minimal", "struct-java-app"):
+        checkout = checkout_of(fixture_dir(name))
+        real = take_inventory(checkout).connector
+        stand_in = build_stand_in(checkout.path, checkout.files)
+        assert real.apps == stand_in.apps
+        assert real.global_config == stand_in.global_config
+        assert {k: v for k, v in real.positions.items() if k} == stand_in.positions
