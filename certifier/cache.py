@@ -62,7 +62,7 @@ class ResultCache:
         if spec.stage not in CACHEABLE_STAGES or not spec.cacheable or not checkout.tree or checkout.dirty:
             return None
         parts = [__version__, code_digest(), spec.id, spec.version, checkout.tree, ctx.app.name if ctx.app else "",
-                 ctx.options.stage, self._environment]
+                 ctx.options.stage, json.dumps(ctx.options.extra, sort_keys=True, default=str), self._environment]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def get(self, key: str) -> CheckResult | None:

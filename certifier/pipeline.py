@@ -107,7 +107,8 @@ def _run(request: RunRequest, profile: Profile, workspace: Path, clock: "_Clock"
     waivers = _waivers(request, checkout)
     selected = set(request.stages or Stage)
     session = RunSession(workspace)
-    options = RunOptions(stage=profile.stage, workspace=workspace, session=session, deployment=request.deployment)
+    options = RunOptions(stage=profile.stage, workspace=workspace, session=session, deployment=request.deployment,
+                         extra={"licenses": profile.license_lists()})
     ctx = CheckContext(inventory, options)
     catalogue = [spec for spec in registry.load_all().values() if spec.stage in selected]
     cache = ResultCache(result_cache_dir(), {"rules": rules_digest(), **run_tools()}) if request.use_cache else None

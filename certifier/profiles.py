@@ -13,6 +13,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from certifier.advisories.licenses import is_known_license
 from certifier.model import Severity, Stage, Verdict
 from certifier.paths import rules_dir
 from certifier.policy_yaml import PolicyFileError, display_name, read_yaml, validate
@@ -99,6 +100,8 @@ class Profile:
     source: str
     sha256: str
     parent: Profile | None = None
+    license_allow: tuple[str, ...] | None = None  # None: this file sets no allow list
+    license_deny: tuple[str, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -107,6 +110,19 @@ class Profile:
     def chain(self) -> tuple[Profile, ...]:
         """This profile first, then what it extends, up to the root."""
         return (self,) + (self.parent.chain() if self.parent else ())
+
+    def license_lists(self) -> dict[str, list[str]]:
+        """The licence policy of the chain for deps.license: deny lists add up, the nearest allow list counts.
+
+        Keys are present only when some file of the chain sets them, so rules/licenses.yaml keeps its defaults."""
+        lists: dict[str, list[str]] = {}
+        allow = next((p.license_allow for p in self.chain() if p.license_allow is not None), None)
+        if allow is not None:
+            lists["allow"] = sorted(allow)
+        deny = {spdx for p in self.chain() for spdx in p.license_deny}
+        if deny:
+            lists["deny"] = sorted(deny)
+        return lists
 
     def digest(self) -> str:
         """SHA-256 over the files of the whole chain: names exactly the policy that decided."""
@@ -175,6 +191,8 @@ def _build(data: dict[str, Any], display: str, sha256: str, parent: Profile | No
         source=display,
         sha256=sha256,
         parent=parent,
+        license_allow=tuple(data["licenses"]["allow"]) if "allow" in data.get("licenses", {}) else None,
+        license_deny=tuple(data.get("licenses", {}).get("deny", ())),
     )
 
 
@@ -199,11 +217,23 @@ def _check_semantics(profile: Profile) -> None:
             f"extends: a {profile.stage} profile cannot extend {parent.source} ({parent.stage}): "
             "a later stage includes the earlier ones, not the other way round"
         )
+    problems.extend(_license_problems(profile))
     needs_review = any(p.review or p.review_flagged_findings for p in profile.chain())
     if needs_review and profile.verdicts.review is None:
         problems.append("verdicts.review: required because the profile (or what it extends) has review rules")
     if problems:
         raise ProfileError(profile.source, problems)
+
+
+def _license_problems(profile: Profile) -> list[str]:
+    """Licence ids the SPDX index does not know (a typo would silently allow or deny nothing)."""
+    problems = []
+    for field, ids in (("allow", profile.license_allow or ()), ("deny", profile.license_deny)):
+        for index, spdx in enumerate(ids):
+            if not is_known_license(spdx):
+                problems.append(f"licenses.{field}[{index}]: {spdx!r} is not an SPDX licence id "
+                                "(see https://spdx.org/licenses/; use LicenseRef-<name> for others)")
+    return problems
 
 
 def _file_sha256(path: Path) -> str:

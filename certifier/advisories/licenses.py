@@ -73,6 +73,14 @@ def classify(text: str | None, policy: Policy = Policy()) -> Classification:
     return Classification(category, tuple(sorted(ids)), tuple(sorted(denied)), text)
 
 
+def is_known_license(spdx: str) -> bool:
+    """True for an id of the SPDX licence index (exact spelling), of rules/licenses.yaml, or a LicenseRef-."""
+    if spdx.startswith("LicenseRef-"):
+        return True
+    listed = {i for members in (license_rules().get("categories") or {}).values() for i in members}
+    return spdx in listed or spdx in _licensing().known_symbols
+
+
 def is_expression(text: str) -> bool:
     """True when `text` parses as a licence expression (SPDX syntax, possibly with unknown ids)."""
     return _parse(text.strip()) is not None

@@ -115,3 +115,33 @@ def test_a_pipeline_run_keeps_the_sbom_beside_the_reports(tmp_path):
     assert (out / artifact.file).is_file() and len(artifact.sha256) == 64
     results = {(r.check_id, r.app): r.outcome for r in outcome.report.results}
     assert results[("deps.vulnerable-dependency", "hello-service")] is Outcome.FAIL
+
+
+def _licence_findings(tmp_path, profile_text: str) -> list:
+    from certifier.pipeline import RunRequest, certify
+
+    profile = tmp_path / "licences.yaml"
+    profile.write_text(profile_text)
+    outcome = certify(RunRequest(source=str(CONNECTORS / "deps-gpl-license"), stage="certification",
+                                 profile=str(profile), stages=frozenset({Stage.SPECIFICATION, Stage.DEPENDENCIES})))
+    return [f for r in outcome.report.results if r.check_id == "deps.license" for f in r.findings]
+
+
+CUSTOM = ("id: custom\nversion: 1.0.0\nstage: certification\ndescription: test\nextends: {parent}\n"
+          "verdicts: {{positive: Listed and certified, negative: Certification failed, review: Certification "
+          "in progress}}\nlicenses: {lists}\nrules: []\n")
+
+
+def test_the_profile_allow_list_reaches_the_licence_check_of_a_run(tmp_path):
+    """tinymce is GPL-2.0-or-later: a strong-copyleft Warning, unless the run's profile allows it."""
+    assert [f.rule for f in _licence_findings(tmp_path, CUSTOM.format(parent="certification", lists="{}"))] == [
+        "strong-copyleft"]
+    allowed = CUSTOM.format(parent="certification", lists="{allow: [GPL-2.0-or-later]}")
+    assert _licence_findings(tmp_path, allowed) == []
+
+
+def test_the_profile_deny_list_reaches_the_licence_check_of_a_run(tmp_path):
+    denied = CUSTOM.format(parent="certification", lists="{deny: [GPL-2.0-or-later]}")
+    findings = _licence_findings(tmp_path, denied)
+    assert [(f.rule, f.severity) for f in findings] == [("denied-license", Severity.ERROR)]
+    assert "tinymce" in findings[0].message

@@ -53,10 +53,12 @@ def test_error_names_the_exact_field_of_a_builtin_profile(tmp_path, monkeypatch)
     rules = tmp_path / "rules"
     shutil.copytree(rules_dir(), rules)
     publish = rules / "profiles" / "publish.yaml"
-    publish.write_text(publish.read_text().replace(
-        "rules: []",
-        "rules:\n  - {id: a, check: spec.a, block_at: error}\n  - {id: b, check: spec.b, block_at: error}\n"
-        "  - {id: c, check: spec.c, block_at: sometimes}"))
+    text = publish.read_text()
+    assert "\nrules:\n  - id:" in text, "the test inserts its rules at the head of the rules list"
+    publish.write_text(text.replace(
+        "\nrules:\n",
+        "\nrules:\n  - {id: a, check: spec.a, block_at: error}\n  - {id: b, check: spec.b, block_at: error}\n"
+        "  - {id: c, check: spec.c, block_at: sometimes}\n", 1))
     monkeypatch.setenv("CERTIFIER_RULES_DIR", str(rules))
     assert _error("publish") == (
         "rules/profiles/publish.yaml: rules[2].block_at: 'sometimes' is not one of ['error', 'warning', 'never']")
@@ -148,3 +150,34 @@ def test_certification_turns_certification_only_rules_back_on():
     assert gate(certification, "struct.readme", None).block_at is BlockAt.ERROR
     assert gate(preview, "struct.test-script", None).block_at is BlockAt.ERROR  # other rules still gate
     assert gate(certification, "sec.console-log", "service").block_at is BlockAt.WARNING
+
+
+def _custom(tmp_path, name: str, body: str, extends: str | None = None) -> Path:
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(f"id: {name}\nversion: 1.0.0\nstage: certification\ndescription: test\n"
+                    + (f"extends: {extends}\n" if extends else "")
+                    + "verdicts: {positive: Listed and certified, negative: Certification failed, "
+                    "review: Certification in progress}\n" + body + "rules: []\n")
+    return path
+
+
+def test_licence_lists_merge_along_the_chain(tmp_path):
+    _custom(tmp_path, "base", "licenses: {allow: [MIT], deny: [GPL-3.0-only]}\n", extends="certification")
+    child = _custom(tmp_path, "child", "licenses: {deny: [LicenseRef-Acme]}\n", extends="base.yaml")
+    lists = load_profile(child).license_lists()
+    assert lists["allow"] == ["MIT"]  # the nearest allow list
+    assert {"GPL-3.0-only", "LicenseRef-Acme", "AGPL-3.0-only"} <= set(lists["deny"])  # deny lists add up
+    narrowed = _custom(tmp_path, "narrowed", "licenses: {allow: []}\n", extends="base.yaml")
+    assert load_profile(narrowed).license_lists()["allow"] == []
+
+
+def test_a_builtin_profile_without_licence_lists_keeps_the_defaults():
+    assert load_profile("preview").license_lists() == {}
+    assert "AGPL-3.0-only" in load_profile("certification").license_lists()["deny"]
+
+
+def test_an_unknown_licence_id_names_its_field(tmp_path):
+    path = _custom(tmp_path, "typo", "licenses: {deny: [GPL-3.0-only, GPL3]}\n")
+    with pytest.raises(ProfileError) as error:
+        load_profile(path)
+    assert "licenses.deny[1]: 'GPL3' is not an SPDX licence id" in str(error.value)

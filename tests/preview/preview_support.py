@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from certifier.context import CheckContext, Inventory, RunOptions
+from certifier.context import CheckContext, RunOptions
 from certifier.inventory import take_inventory
 from certifier.preview.builds import BuildInfo
 from certifier.session import RunSession

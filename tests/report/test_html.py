@@ -200,3 +200,20 @@ def test_policy_status_objects_are_translated_to_words(report):
     page = parse(render_html(sealed, finding_status=status))
     classes = [a.get("class") for t, a in page.tags if t == "span"]
     assert {"st st-blocking", "st st-waived", "st st-advisory"} <= set(classes)
+
+
+def test_recorded_reviews_are_shown_with_reviewer_and_inert_comments(report):
+    from certifier.model import Review
+
+    review = Review(reviewer="ana@example.com", approve=False, comments="<script>alert(1)</script> needs scopes",
+                    at="2026-11-22T10:00:00Z", verdict_before=Verdict.IN_PROGRESS,
+                    verdict_after=Verdict.CERTIFICATION_FAILED)
+    page = render_html(seal(report.model_copy(update={"reviews": (review,)})))
+    text = text_of(page)
+    assert "ana@example.com" in text and "rejected" in text and "Certification failed" in text
+    assert "<script>alert(1)</script> needs scopes" in text  # shown as text ...
+    assert_inert(page)  # ... never as markup
+
+
+def test_a_report_without_reviews_says_so(html):
+    assert "No reviewer has recorded a decision" in text_of(html)

@@ -20,6 +20,9 @@ pytestmark = pytest.mark.slow  # each test runs the certifier CLI in a subproces
 
 ROOT = Path(__file__).resolve().parents[2]
 ACTION = YAML(typ="safe").load((ROOT / "action.yml").read_text())
+# The built-in preview profile requires every stage, so a static-only run can only reach "Accepted"
+# with a profile that requires just the static stages (the one the service tests use).
+STATIC_PREVIEW = Path(__file__).resolve().parent / "profiles" / "preview-static.yaml"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
@@ -125,7 +128,7 @@ def github(tmp_path):
 
 
 def test_a_positive_tag_passes_with_summary_outputs_and_sarif(github):
-    runner = github("minimal")
+    runner = github("minimal", profile=str(STATIC_PREVIEW))
     assert runner.run(), runner.log
     outputs = runner.outputs()
     assert outputs["decision"] == "Accepted" and outputs["decision-kind"] == "positive"
@@ -140,6 +143,14 @@ def test_a_positive_tag_passes_with_summary_outputs_and_sarif(github):
     assert upload[0].startswith("uses github/codeql-action/upload-sarif") and outputs["sarif-path"] in upload[1]
     assert json.loads(Path(outputs["sarif-path"]).read_text())["version"] == "2.1.0"
     assert runner.result("Fail on a negative decision")[0] == "success"
+
+
+def test_no_decision_fails_the_job(github):
+    runner = github("minimal")  # static-only against the built-in preview profile: stages are missing
+    assert not runner.run()
+    assert runner.outputs()["decision-kind"] == "undecided" and runner.outputs()["exit-code"] == "3"
+    result, output = runner.result("Fail on a negative decision")
+    assert result == "failure" and "Could not decide" in output
 
 
 def test_a_negative_decision_fails_the_job(github):
