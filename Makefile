@@ -9,7 +9,11 @@ DEMO_REPO := build/demo-repo
 DEMO_TAG  := v1.0.0
 DEMO_OUT  := reports/demo
 
-.PHONY: install tools demo test test-fast bench docs clean
+# pytest-xdist workers: the suite mostly waits on subprocesses (semgrep, npm, connector apps), so a
+# third worker on a 2-core machine still shortens it
+TEST_WORKERS ?= 3
+
+.PHONY: install tools demo test test-fast lint bench bench-build bench-service docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,17 +39,30 @@ demo: install tools
 	bash scripts/make-demo-repo.sh examples/goods-store $(DEMO_REPO) $(DEMO_TAG)
 	$(VENV)/bin/certifier run $(DEMO_REPO) --tag $(DEMO_TAG) --stage preview --out $(DEMO_OUT)
 
-## test: the whole suite (slow end-to-end tests included)
-test: install tools
-	$(PY) -m pytest
+## lint: pyflakes over the code, tests and benchmarks
+lint: install
+	$(PY) -m pyflakes certifier tests benchmarks scripts
+
+## test: lint, then the whole suite (slow end-to-end tests included)
+test: install tools lint
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 ## test-fast: skip the tests marked slow
 test-fast: install tools
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow"
 
 ## bench: static stages vs the same tools one after another, and warm vs cold (issue 3 targets)
 bench: install tools
 	$(PY) -m benchmarks.static_stages
+
+## bench-build: build + local preview + probes vs the same npm commands by hand (issue 4)
+bench-build: install tools
+	$(PY) -m benchmarks.build_preview examples/goods-store
+
+## bench-service: 100 concurrent runs against a local server, embedded pool then two Celery workers (issue 5)
+bench-service: install tools
+	$(PY) -m benchmarks.service_load
+	$(PY) -m benchmarks.service_load --celery-workers 2
 
 ## docs: regenerate docs/checks.md and the report JSON Schema from the code
 docs: install

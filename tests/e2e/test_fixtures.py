@@ -6,7 +6,9 @@ A fixture is certified once; both verdicts come from that one run through the pu
 - the others have static defects: only the static stages run, and the verdict is that of the profile's
   gates alone (`static_gates`): the stages that did not run are not required. The real profiles give
   such a partial run "Could not decide" unless a gate already failed (tests/policy covers that).
-An expectation may set `env` (e.g. a short test budget for a fixture whose tests hang)."""
+An expectation may set `env` (e.g. a short test budget for a fixture whose tests hang), `stages` (the
+static stages a fixture runs) and `exactly: <stage>` (in that stage the flagged checks are the only
+results that are neither pass nor not-applicable, and each carries evidence)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from ruamel.yaml import YAML
 from dataclasses import replace
 from datetime import date
 
+from certifier.checks.registry import load_all
 from certifier.model import Outcome, Stage
 from certifier.policy import decide
 from certifier.profiles import Profile, load_profile
@@ -54,11 +57,12 @@ def static_gates(profile: Profile) -> Profile:
     return replace(profile, requires_stages=frozenset(), parent=parent)
 
 
-def certified(tmp_path: Path, fixture: str, stage: str = "preview", out: Path | None = None, full: bool = False):
+def certified(tmp_path: Path, fixture: str, stage: str = "preview", out: Path | None = None, full: bool = False,
+              stages: frozenset[Stage] = STATIC):
     repo = tmp_path / "repo"
     if not repo.exists():
         make_tagged_repo(CONNECTORS / fixture, repo)
-    request = RunRequest(source=str(repo), tag="v1.0.0", stage=stage, out_dir=out, stages=None if full else STATIC)
+    request = RunRequest(source=str(repo), tag="v1.0.0", stage=stage, out_dir=out, stages=None if full else stages)
     return certify(request).report
 
 
@@ -79,7 +83,10 @@ def test_fixture_is_flagged_by_the_right_check_and_decided(tmp_path, fixture, mo
     full = bool(expected.get("slow"))
     for name, value in (expected.get("env") or {}).items():
         monkeypatch.setenv(name, str(value))
-    preview = certified(tmp_path, fixture, full=full)
+    stages = frozenset(Stage(name) for name in expected.get("stages", [s.value for s in STATIC]))
+    preview = certified(tmp_path, fixture, full=full, stages=stages)
+    if "exactly" in expected:
+        assert_only_flagged(preview, Stage(expected["exactly"]), expected["flagged"])
     for check_id, want in expected["flagged"].items():
         results = [r for r in preview.results if r.check_id == check_id]
         assert any(r.outcome.value == want["outcome"] for r in results), (check_id, [r.summary for r in results])
@@ -88,6 +95,14 @@ def test_fixture_is_flagged_by_the_right_check_and_decided(tmp_path, fixture, mo
             assert any(want["rule"] in (rule or "") for rule in rules), (check_id, rules)
     assert verdict(preview, "preview", full) == expected["preview"], preview.decision.summary
     assert verdict(preview, "certification", full) == expected["certification"]
+
+
+def assert_only_flagged(report, stage: Stage, flagged: dict) -> None:
+    stage_of = {spec.id: spec.stage for spec in load_all().values()}
+    others = [r for r in report.results if stage_of.get(r.check_id) is stage
+              and r.outcome not in (Outcome.PASS, Outcome.NOT_APPLICABLE)]
+    assert {r.check_id for r in others} == set(flagged), [(r.check_id, r.app, r.summary) for r in others]
+    assert all(r.evidence for r in others), "a flagged result carries its transcript or script runs as evidence"
 
 
 def test_valid_fixture_fails_and_errors_nothing_in_the_static_stages(tmp_path):
