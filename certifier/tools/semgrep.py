@@ -8,6 +8,11 @@ Facts this module is built on (spec section 6):
   * directories are filtered by .gitignore/.semgrepignore (a connector could hide code with them) and
     node_modules is skipped; explicit file targets are scanned as given, so callers list the files.
   * `// nosemgrep` comments would let a connector silence our rules: --disable-nosem.
+  * --experimental runs the native CLI of the same pinned release (osemgrep) instead of the Python
+    wrapper: ~0.3 s to start instead of ~5 s, and ~35 % faster on 2,000 files, with the same matches
+    (tests/security: the rule pack's fixtures, the tool tests). It ignores --output and writes the JSON
+    report to stdout, so the report is redirected to a file in the tool workspace (not the runner's
+    bounded, redacted capture).
 """
 
 from __future__ import annotations
@@ -66,9 +71,14 @@ def is_target(path: str) -> bool:
 
 def base_command(executable: Path, configs: Sequence[Path]) -> list[str]:
     config_args = [arg for file in configs for arg in ("--config", str(file))]
-    return [str(executable), "scan", *config_args, "--metrics=off", "--disable-version-check", "--no-rewrite-rule-ids",
-            "--disable-nosem", "--json", "--quiet", "--jobs", "2", "--timeout", "10",
+    return [str(executable), "scan", "--experimental", *config_args, "--metrics=off", "--disable-version-check",
+            "--no-rewrite-rule-ids", "--disable-nosem", "--json", "--quiet", "--jobs", "2", "--timeout", "10",
             "--max-target-bytes", str(MAX_TARGET_BYTES)]
+
+
+def to_file(argv: Sequence[str], report: Path) -> list[str]:
+    """`argv` with its stdout sent to `report`; both are positional shell parameters, never shell code."""
+    return ["/bin/sh", "-c", 'report="$1"; shift; exec "$@" > "$report"', "sh", str(report), *argv]
 
 
 def chunks(files: Sequence[str], budget: int = ARGV_BUDGET) -> list[list[str]]:
@@ -100,7 +110,7 @@ def scan(root: Path, files: Sequence[str], workspace: Workspace, configs: Sequen
         report = workspace.tmp / f"semgrep-{number}.json"
         report.unlink(missing_ok=True)
         # "./" keeps a file named like an option ("-rf.js") a file
-        argv = [*base_command(executable, configs), "--output", str(report), *("./" + name for name in batch)]
+        argv = to_file([*base_command(executable, configs), *("./" + name for name in batch)], report)
         done = run(argv, cwd=root, workspace=workspace, env=tool_env(ENV), limits=Limits(wall_s=wall_s))
         took += done.duration_s
         if not done.ok:
@@ -122,6 +132,8 @@ def _failure(tool: str, done) -> str:
 def _read_report(path: Path) -> str:
     try:
         size = path.stat().st_size
+        if size == 0:  # the redirect creates the file before semgrep runs
+            raise CheckCannotRun("semgrep wrote no report")
         if size > MAX_OUTPUT_BYTES:
             raise CheckCannotRun(f"semgrep wrote a {size} byte report, more than the {MAX_OUTPUT_BYTES} byte limit")
         return path.read_text(encoding="utf-8", errors="replace")
