@@ -18,6 +18,7 @@ class RunOptions:
     deployment: Path | None = None  # remote Deployment descriptor (preview stage)
     session: RunSession | None = None  # shared per-run work and clean-up (see certifier.session)
     extra: dict[str, Any] = field(default_factory=dict)
+    artifact_cache: Path | None = None  # where reusable artifacts (the SBOM) are kept; None with --no-cache
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,8 @@ def _run(request: RunRequest, profile: Profile, workspace: Path, clock: "_Clock"
     selected = set(request.stages or Stage)
     session = RunSession(workspace)
     options = RunOptions(stage=profile.stage, workspace=workspace, session=session, deployment=request.deployment,
-                         extra={"licenses": profile.license_lists()})
+                         extra={"licenses": profile.license_lists()},
+                         artifact_cache=result_cache_dir() / "artifacts" if request.use_cache else None)
     ctx = CheckContext(inventory, options)
     catalogue = [spec for spec in registry.load_all().values() if spec.stage in selected]
     cache = ResultCache(result_cache_dir(), {"rules": rules_digest(), **run_tools()}) if request.use_cache else None

@@ -145,3 +145,26 @@ def test_the_profile_deny_list_reaches_the_licence_check_of_a_run(tmp_path):
     findings = _licence_findings(tmp_path, denied)
     assert [(f.rule, f.severity) for f in findings] == [("denied-license", Severity.ERROR)]
     assert "tinymce" in findings[0].message
+
+
+def test_a_warm_run_of_the_same_commit_reuses_the_sbom_and_no_cache_renders_it(tmp_path, tagged_repo, monkeypatch):
+    from certifier.checks.dependencies import sbom as sbom_check
+    from certifier.pipeline import RunRequest, certify
+
+    rendered = []
+    real = sbom_check.render
+    monkeypatch.setattr(sbom_check, "render", lambda bom: rendered.append(1) or real(bom))
+    monkeypatch.setenv("CERTIFIER_RESULT_CACHE_DIR", str(tmp_path / "cache"))
+    repo = tagged_repo("deps-fixable-high")
+    stages = frozenset({Stage.SPECIFICATION, Stage.DEPENDENCIES})
+
+    def sbom_of(run: str, use_cache: bool = True) -> bytes:
+        outcome = certify(RunRequest(source=str(repo), tag="v1.0.0", out_dir=tmp_path / run, use_cache=use_cache,
+                                     stages=stages))
+        return (tmp_path / run / outcome.report.artifacts["sbom.cdx.json"].file).read_bytes()
+
+    first = sbom_of("cold")
+    assert len(rendered) == 1
+    assert sbom_of("warm") == first and len(rendered) == 1  # the same document, not rendered again
+    assert json.loads(sbom_of("no-cache", use_cache=False))["components"] == json.loads(first)["components"]
+    assert len(rendered) == 2

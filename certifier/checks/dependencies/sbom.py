@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from certifier.advisories.model import LockfileError
 from certifier.advisories.sbom import Subject, build_bom, render
+from certifier.cache import code_digest
 from certifier.checks.dependencies._shared import all_lockfiles, parsed_all
 from certifier.checks.registry import CheckCannotRun, Scope, check
 from certifier.context import CheckContext
@@ -15,6 +19,8 @@ from certifier.model import Finding, Location, Severity, Stage
 from certifier.source import Checkout
 
 ARTIFACT = "sbom.cdx.json"
+MAX_CACHED_BYTES = 64 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 @check(
@@ -30,6 +36,7 @@ ARTIFACT = "sbom.cdx.json"
     scope=Scope.CONNECTOR,
     budget_s=120.0,
     cacheable=False,  # the SBOM file is its product: a cached result would leave the run without it
+    # (its text is reused from the artifact cache instead: reuse_or_render)
 )
 def sbom(ctx: CheckContext) -> Iterator[Finding]:
     session = ctx.options.session
@@ -38,7 +45,7 @@ def sbom(ctx: CheckContext) -> Iterator[Finding]:
     paths = all_lockfiles(ctx)
     parsed = parsed_all(ctx, paths)
     packages = [p for item in parsed if not isinstance(item, LockfileError) for p in item.packages]
-    text = render(build_bom(subject_of(ctx.checkout), packages))
+    text = reuse_or_render(ctx, lambda: render(build_bom(subject_of(ctx.checkout), packages)))
     target = Path(session.workspace) / "deps" / ARTIFACT
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
@@ -55,6 +62,36 @@ def sbom(ctx: CheckContext) -> Iterator[Finding]:
         properties={"artifact": ARTIFACT, "components": components, "lockfiles": paths[:100],
                     "sha256": hashlib.sha256(text.encode()).hexdigest()},
     )
+
+
+def reuse_or_render(ctx: CheckContext, make: Callable[[], str]) -> str:
+    """The SBOM of this commit from the artifact cache, else `make()` (kept there for the next run).
+
+    Rendering 1,500 components takes ~2 s; a warm re-run of the same commit should not pay it again.
+    The key names the commit's tree, the subject and certifier's code, so a cached SBOM is the one
+    this code would write now (except its creation timestamp and serial number, which it keeps)."""
+    checkout = ctx.checkout
+    cache = ctx.options.artifact_cache
+    if cache is None or not checkout.tree or checkout.dirty:
+        return make()
+    subject = subject_of(checkout)
+    key = hashlib.sha256("\x1f".join([code_digest(), checkout.tree, subject.name, subject.version,
+                                       subject.identity]).encode()).hexdigest()
+    path = cache / f"{key}.{ARTIFACT}"
+    try:
+        if path.stat().st_size <= MAX_CACHED_BYTES:
+            return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass  # absent or unreadable: render it
+    text = make()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cache, delete=False) as temporary:
+            temporary.write(text)
+        os.replace(temporary.name, path)
+    except OSError as error:  # a cache that cannot be written costs time, never the result
+        log.warning("SBOM not kept in the artifact cache: %s", error)
+    return text
 
 
 def subject_of(checkout: Checkout) -> Subject:
