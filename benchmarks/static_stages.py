@@ -23,12 +23,12 @@ from pathlib import Path
 from benchmarks.large_connector import generate, tag_repository
 from certifier.checks import registry
 from certifier.checks.execute import run_everywhere
+from certifier.checks.security._workspace import ToolWorkspace
 from certifier.context import CheckContext, RunOptions
 from certifier.inventory import take_inventory
 from certifier.model import Stage
 from certifier.paths import rules_dir
 from certifier.pipeline import RunRequest, certify
-from certifier.checks.security._workspace import ToolWorkspace
 from certifier.runner import Limits, run, tool_env
 from certifier.session import RunSession
 from certifier.source import fetch

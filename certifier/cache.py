@@ -13,11 +13,12 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 from certifier import __version__
+from certifier.atomic import write_atomic
 from certifier.checks.registry import CheckSpec
 from certifier.context import CheckContext
 from certifier.model import CheckResult, Outcome, Stage
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 CACHEABLE_STAGES = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
+MAX_ARTIFACT_BYTES = 64 * 1024 * 1024
 
 
 def cache_root() -> Path:
@@ -46,6 +48,27 @@ def code_digest() -> str:
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def reuse_or_make(directory: Path | None, name: str, parts: Sequence[str], make: Callable[[], str]) -> str:
+    """Text of an artifact (e.g. the SBOM) kept in `directory` under a key of `parts` and certifier's own
+    version and code, else `make()`, kept there for the next run. No directory (--no-cache): `make()`."""
+    if directory is None:
+        return make()
+    key = hashlib.sha256("\x1f".join([__version__, code_digest(), name, *parts]).encode()).hexdigest()
+    path = directory / f"{key}.{name}"
+    try:
+        if path.stat().st_size <= MAX_ARTIFACT_BYTES:
+            return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass  # absent or unreadable: make it
+    text = make()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text.encode("utf-8"))
+    except OSError as error:  # a cache that cannot be written costs time, never the result
+        log.warning("could not keep %s in the artifact cache: %s", name, error)
+    return text
 
 
 class ResultCache:
@@ -87,9 +110,7 @@ class ResultCache:
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
-                handle.write(result.model_dump_json().encode())
-            os.replace(handle.name, path)  # atomic: concurrent runs never read half an entry
+            write_atomic(path, result.model_dump_json().encode())  # concurrent runs never read half an entry
         except OSError as error:
             log.warning("could not write cache entry %s: %s", path, error)
 

@@ -7,13 +7,13 @@ cached re-run: answers are kept on disk per executable, keyed by its path, size 
 from __future__ import annotations
 
 import json
-import os
 import platform
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+from certifier.atomic import write_atomic
 from certifier.tools.locate import locate
 
 # program -> arguments that print its version on the first line
@@ -90,8 +90,6 @@ def _remember(entries: dict[str, str]) -> None:
     path = _store()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(entries, sort_keys=True))
-        os.replace(temporary, path)
+        write_atomic(path, json.dumps(entries, sort_keys=True).encode())
     except OSError:
         pass  # a cache that cannot be written only costs time

@@ -36,3 +36,15 @@ def make_tagged_repo(src: Path, dest: Path, tag: str = "v1.0.0", annotated: bool
     else:
         git(dest, "tag", tag)
     return dest
+
+
+def load_expectations() -> dict:
+    """Fixture name -> its expectation, merged from tests/fixtures/connectors/expectations.d/*.yaml."""
+    from ruamel.yaml import YAML
+
+    merged: dict = {}
+    for path in sorted((CONNECTORS / "expectations.d").glob("*.yaml")):
+        for name, expected in (YAML(typ="safe").load(path.read_text()) or {}).items():
+            assert name not in merged, f"{name} has expectations in two files"
+            merged[name] = expected
+    return merged

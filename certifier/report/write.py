@@ -10,10 +10,9 @@ if one of the names is a symlink planted there (the rename replaces the link, ne
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from certifier.atomic import write_atomic
 from certifier.model import Report
 from certifier.report.canonical import canonical_data, seal, to_json_text
 from certifier.report.connect import connect_entries
@@ -33,20 +32,6 @@ FILE_NAMES = {
 }
 
 
-def _write_atomic(directory: Path, name: str, data: bytes) -> Path:
-    target = directory / name
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def _utf8(text: str) -> bytes:
     # Rendered text is inert (no lone surrogates survive safe_text); backslashreplace is a last guard.
     return text.encode("utf-8", errors="backslashreplace")
@@ -59,7 +44,7 @@ def write_all(report: Report, out_dir: str | Path, *, finding_status: FindingSta
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     sealed = seal(report)
-    written = {"json": _write_atomic(directory, FILE_NAMES["json"], to_json_text(canonical_data(sealed), indent=2) + b"\n")}
+    written = {"json": write_atomic(directory / FILE_NAMES["json"], to_json_text(canonical_data(sealed), indent=2) + b"\n")}
     renderings = {
         "html": lambda: _utf8(render_html(sealed, finding_status=finding_status)),
         "markdown": lambda: _utf8(render_markdown(sealed, finding_status=finding_status)),
@@ -72,5 +57,5 @@ def write_all(report: Report, out_dir: str | Path, *, finding_status: FindingSta
         "junit": lambda: _utf8(render_junit(sealed)),
     }
     for kind, render in renderings.items():
-        written[kind] = _write_atomic(directory, FILE_NAMES[kind], render())
+        written[kind] = write_atomic(directory / FILE_NAMES[kind], render())
     return written

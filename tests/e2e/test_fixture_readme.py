@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import re
 
-from ruamel.yaml import YAML
-
-from support import CONNECTORS
+from support import CONNECTORS, load_expectations
 
 CHECK_ID = re.compile(r"[a-z]+\.[a-z0-9-]+(?:\.[a-z0-9-]+)?")
 
@@ -23,11 +21,7 @@ def _rows() -> list[list[str]]:
 
 
 def _flagged() -> dict[str, set[str]]:
-    flagged: dict[str, set[str]] = {}
-    for path in sorted((CONNECTORS / "expectations.d").glob("*.yaml")):
-        for name, expected in (YAML(typ="safe").load(path.read_text()) or {}).items():
-            flagged[name] = set(expected.get("flagged") or {})
-    return flagged
+    return {name: set(expected.get("flagged") or {}) for name, expected in load_expectations().items()}
 
 
 def test_every_fixture_folder_has_exactly_one_row():

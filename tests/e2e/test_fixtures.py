@@ -16,7 +16,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 from dataclasses import replace
 from datetime import date
@@ -26,21 +25,12 @@ from certifier.model import Outcome, Stage
 from certifier.policy import decide
 from certifier.profiles import Profile, load_profile
 from certifier.pipeline import RunRequest, certify
-from support import CONNECTORS, make_tagged_repo
+from support import CONNECTORS, load_expectations, make_tagged_repo
 
 EXPECTATION_FILES = sorted((CONNECTORS / "expectations.d").glob("*.yaml"))
 
 
-def _load_expectations() -> dict:
-    merged: dict = {}
-    for path in EXPECTATION_FILES:
-        for name, expected in (YAML(typ="safe").load(path.read_text()) or {}).items():
-            assert name not in merged, f"{name} has expectations in two files"
-            merged[name] = expected
-    return merged
-
-
-EXPECTATIONS = _load_expectations()
+EXPECTATIONS = load_expectations()
 
 
 def _case(name: str):

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from certifier.advisories.model import LockfileError
 from certifier.advisories.sbom import Subject, build_bom, render
-from certifier.cache import code_digest
+from certifier.cache import reuse_or_make
 from certifier.checks.dependencies._shared import all_lockfiles, parsed_all
 from certifier.checks.registry import CheckCannotRun, Scope, check
 from certifier.context import CheckContext
@@ -19,8 +16,6 @@ from certifier.model import Finding, Location, Severity, Stage
 from certifier.source import Checkout
 
 ARTIFACT = "sbom.cdx.json"
-MAX_CACHED_BYTES = 64 * 1024 * 1024
-log = logging.getLogger(__name__)
 
 
 @check(
@@ -71,27 +66,11 @@ def reuse_or_render(ctx: CheckContext, make: Callable[[], str]) -> str:
     The key names the commit's tree, the subject and certifier's code, so a cached SBOM is the one
     this code would write now (except its creation timestamp and serial number, which it keeps)."""
     checkout = ctx.checkout
-    cache = ctx.options.artifact_cache
-    if cache is None or not checkout.tree or checkout.dirty:
+    if not checkout.tree or checkout.dirty:  # no content identity to key it by
         return make()
     subject = subject_of(checkout)
-    key = hashlib.sha256("\x1f".join([code_digest(), checkout.tree, subject.name, subject.version,
-                                       subject.identity]).encode()).hexdigest()
-    path = cache / f"{key}.{ARTIFACT}"
-    try:
-        if path.stat().st_size <= MAX_CACHED_BYTES:
-            return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass  # absent or unreadable: render it
-    text = make()
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=cache, delete=False) as temporary:
-            temporary.write(text)
-        os.replace(temporary.name, path)
-    except OSError as error:  # a cache that cannot be written costs time, never the result
-        log.warning("SBOM not kept in the artifact cache: %s", error)
-    return text
+    return reuse_or_make(ctx.options.artifact_cache, ARTIFACT,
+                         [checkout.tree, subject.name, subject.version, subject.identity], make)
 
 
 def subject_of(checkout: Checkout) -> Subject:
