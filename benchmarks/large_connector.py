@@ -105,8 +105,11 @@ def _readme(names: list[str]) -> str:
 
 
 def tag_repository(path: Path, tag: str = "v1.0.0") -> Path:
+    """Commit and tag `path`, then pack it as a hosted repository serves it (a fetch of 4,000 loose objects
+    spends 0.3 s compressing them, which no real fetch of a tag does)."""
     env = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.invalid", "GIT_COMMITTER_NAME": "bench",
            "GIT_COMMITTER_EMAIL": "bench@example.invalid", "PATH": "/usr/bin:/bin", "HOME": str(path)}
-    for argv in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "bench"], ["tag", tag]):
+    for argv in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "bench"], ["tag", tag],
+                 ["gc", "-q"]):
         subprocess.run(["git", *argv], cwd=path, env=env, check=True, capture_output=True)
     return path

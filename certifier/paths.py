@@ -12,7 +12,12 @@ _SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 def rules_dir() -> Path:
     """rules/ of this installation (CERTIFIER_RULES_DIR overrides it, for tests of other rule sets)."""
-    return Path(os.environ.get("CERTIFIER_RULES_DIR", _SOURCE_ROOT / "rules"))
+    return _rules_dir(os.environ.get("CERTIFIER_RULES_DIR"))
+
+
+@lru_cache(maxsize=8)
+def _rules_dir(override: str | None) -> Path:  # asked for thousands of times a run: one Path per value
+    return Path(override) if override else _SOURCE_ROOT / "rules"
 
 
 def templates_dir() -> Path:

@@ -23,6 +23,10 @@ class Checkout:
     working_tree: bool = False  # certified a working tree (no --tag): HEAD or uncommitted files
     dirty: bool = False
     files: tuple[str, ...] = ()  # repository-relative POSIX paths of regular files
+    # bytes of each file as listed (git's blob size, or on disk for a working tree); may lack entries.
+    # Checks decide what is too large to read from it without a syscall per file; readers still bound
+    # what they read (a checkout filter such as eol=crlf may change the size on disk)
+    sizes: dict[str, int] = field(default_factory=dict)
     symlinks: dict[str, str] = field(default_factory=dict)  # path -> link target as stored
     note: str = ""
 

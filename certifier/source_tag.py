@@ -59,7 +59,8 @@ def _fetch_into(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, bou
         exit_code = 2 if "invalid path" in done.stderr.lower() else 3
         raise failure(done, f"cannot check out {where}", default_exit=exit_code)
     return Checkout(path=target, source=spec.display, tag=tag, tag_kind=kind, commit=commit, tree=tree,
-                    files=tuple(sorted(listing.files)), symlinks=dict(sorted(listing.symlinks.items())),
+                    files=tuple(sorted(listing.files)), sizes=listing.sizes,
+                    symlinks=dict(sorted(listing.symlinks.items())),
                     note=_note(listing))
 
 

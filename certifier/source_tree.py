@@ -51,6 +51,7 @@ class Bounds:
 @dataclass
 class Listing:
     files: list[str] = field(default_factory=list)
+    sizes: dict[str, int] = field(default_factory=dict)  # bytes of each regular file
     symlinks: dict[str, str] = field(default_factory=dict)
     submodules: list[str] = field(default_factory=list)
     git_paths: list[str] = field(default_factory=list)  # entries inside a `.git` folder: never listed
@@ -87,6 +88,7 @@ def list_commit(runner: GitRunner, repo: Path, commit: str, bounds: Bounds, wher
             listing.git_paths.append(path)
         elif mode in _REGULAR_MODES:
             listing.files.append(path)
+            listing.sizes[path] = int(size)
             listing.total_bytes += int(size)
         elif mode == _SYMLINK_MODE:
             symlink_blobs[path] = sha.decode()

@@ -81,7 +81,7 @@ def _git_working_tree(runner: GitRunner, root: Path, prefix: str, spec: SourceSp
     tags = runner.run("for-each-ref", "--count=1", "refs/tags", cwd=root)
     has_tags = not tags.ok or bool(tags.stdout.strip())  # say "no tags" only when git says so
     return Checkout(path=root, source=spec.display, commit=commit, tree=tree, working_tree=True, dirty=dirty,
-                    files=tuple(listing.files), symlinks=listing.symlinks,
+                    files=tuple(listing.files), sizes=listing.sizes, symlinks=listing.symlinks,
                     note=_git_note(commit, dirty, prefix, has_tags))
 
 
@@ -125,6 +125,7 @@ def classify_on_disk(root: Path, paths: list[str], bounds: Bounds) -> Listing:
             listing.symlinks[path] = os.fsdecode(os.readlink(root / path))
         elif stat.S_ISREG(info.st_mode):
             listing.files.append(path)
+            listing.sizes[path] = info.st_size
             listing.total_bytes += info.st_size
             bounds.check(len(listing.files), listing.total_bytes, str(root), listing.files)
     return listing
@@ -159,6 +160,7 @@ def _plain_directory(root: Path, spec: SourceSpec, bounds: Bounds) -> Checkout:
     if skipped:
         note += "; skipped node_modules folders: " + ", ".join(skipped[:5]) + (" ..." if len(skipped) > 5 else "")
     return Checkout(path=root, source=spec.display, working_tree=True, files=tuple(sorted(listing.files)),
+                    sizes=listing.sizes,
                     symlinks=dict(sorted(listing.symlinks.items())), note=note)
 
 
@@ -181,6 +183,7 @@ def walk_directory(root: Path, bounds: Bounds) -> tuple[Listing, list[str]]:
                 (skipped if entry.name in SKIPPED_DIRS else pending).append(path)
             elif entry.is_file(follow_symlinks=False):
                 listing.files.append(path)
-                listing.total_bytes += entry.stat(follow_symlinks=False).st_size
+                listing.sizes[path] = entry.stat(follow_symlinks=False).st_size
+                listing.total_bytes += listing.sizes[path]
             bounds.check(len(listing.files) + len(listing.symlinks), listing.total_bytes, str(root), listing.files)
     return listing, sorted(skipped)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from certifier.data_yaml import load_data
 from certifier.paths import rules_dir
 
 RULES_FILE = "advisories/inventory.yaml"
@@ -23,7 +22,7 @@ def inventory_rules() -> dict[str, Any]:
     with _LOCK:
         if str(path) not in _CACHE:
             try:
-                data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+                data = load_data(path.read_text(encoding="utf-8"))
             except OSError as error:
                 raise RulesError(f"rules file {path} cannot be read: {error}") from error
             if not isinstance(data, dict) or data.get("version") != 1:

@@ -13,8 +13,8 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from license_expression import ExpressionError, LicenseSymbol, LicenseWithExceptionSymbol, get_spdx_licensing
-from ruamel.yaml import YAML
 
+from certifier.data_yaml import load_data
 from certifier.paths import rules_dir
 
 RULES_FILE = "licenses.yaml"
@@ -51,7 +51,7 @@ def license_rules() -> dict[str, Any]:
     path = rules_dir() / RULES_FILE
     with _LOCK:
         if str(path) not in _RULES:
-            data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+            data = load_data(path.read_text(encoding="utf-8"))
             if not isinstance(data, dict) or data.get("version") != 1:
                 raise RuntimeError(f"{path} must be a mapping with version: 1")
             _RULES[str(path)] = data

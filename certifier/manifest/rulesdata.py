@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
-from ruamel.yaml import YAML
 
+from certifier.data_yaml import load_data
 from certifier.paths import rules_dir
 
 
@@ -120,7 +120,7 @@ class SecretPatterns(_Strict):
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        return load_data(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as bad:
         raise RulesDataError(f"cannot read {path}: {bad}") from bad
     except Exception as bad:  # ruamel raises several unrelated YAMLError subclasses

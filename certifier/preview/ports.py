@@ -2,16 +2,49 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import time
+from pathlib import Path
 from typing import Callable
 
 
+# Ports for our listeners come from below the kernel's ephemeral range. A port the kernel hands out for
+# bind(0) comes from that range, and so does the local port of every outgoing connection: one of the many
+# connections of a run (probes, emulator clients, npm) could take it before the app binds it, and the app
+# then fails to start (seen under parallel test load).
+LISTEN_PORTS = range(20000, 32768)
+_EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
 def free_port() -> int:
-    """A port that was free a moment ago on 127.0.0.1 (the OS picks it; the race window is tiny)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+    """A port of 127.0.0.1 that was free a moment ago and that no outgoing connection will take."""
+    low, high = _ephemeral_range()
+    candidates = [port for port in (random.randrange(LISTEN_PORTS.start, LISTEN_PORTS.stop) for _ in range(64))
+                  if not low <= port <= high]
+    for port in candidates:
+        if _bindable(port):
+            return port
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:  # every pick was taken: let the OS choose
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = (int(n) for n in _EPHEMERAL_RANGE.read_text().split()[:2])
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+    return low, high
 
 
 def accepts(port: int, timeout_s: float = 0.5) -> bool:

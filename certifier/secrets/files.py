@@ -6,7 +6,6 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from certifier.secrets.redact import describe, secret_hash
 from certifier.secrets.rules import secret_rules
@@ -24,7 +23,7 @@ def _matches(name: str, globs: tuple[str, ...]) -> bool:
 def kind_of(path: str) -> str | None:
     """ENV, ENV_TEMPLATE, NPMRC, KEY_FILE or None, from the file name alone."""
     rules = secret_rules().secret_files
-    name = PurePosixPath(path).name
+    name = path.rpartition("/")[2]
     if _matches(name, rules.npmrc.basenames):
         return NPMRC
     if _matches(name, rules.key_files):

@@ -8,8 +8,8 @@ import threading
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from ruamel.yaml import YAML
 
+from certifier.data_yaml import load_data
 from certifier.paths import rules_dir
 
 RULES_FILE = "secrets.yaml"
@@ -135,7 +135,7 @@ def secret_rules() -> SecretRules:
 def load(path: Path) -> SecretRules:
     """Parse and validate a secrets rules file; ValueError says what is wrong."""
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        data = load_data(path.read_text(encoding="utf-8"))
     except OSError as missing:
         raise ValueError(f"{path} cannot be read: {missing.strerror}") from missing
     return SecretRules.model_validate(data)

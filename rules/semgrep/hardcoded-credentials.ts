@@ -39,6 +39,10 @@ const headerToken = 'X-Auth-Token';
 // ok: hardcoded-credential
 const token2 = `Bearer ${fromEnv}`;
 // ok: hardcoded-credential
+const apiToken = `tok_${tenantId}_live2024`;
+// ok: hardcoded-credential
+const joinedSecret = 'k3yFallback' + suffix + '2024';
+// ok: hardcoded-credential
 const emptySecret = '';
 // ok: hardcoded-credential
 const secretMessage = 'the secret is not set';
@@ -53,6 +57,9 @@ const builder = new ClientBuilder()
     // ruleid: hardcoded-credential, hardcoded-ctp-client-secret
     credentials: { clientId: 'aBcDeFgHiJkLmNoPqRsTuVwX', clientSecret: 'zYxWvUtSrQpOnMlKjIhGfEdCbA012345' },
   });
+const templated = new ClientBuilder()
+  // ok: hardcoded-credential, hardcoded-ctp-client-secret
+  .withClientCredentialsFlow({ host: authHost, projectKey, credentials: { clientId, clientSecret: `${vault}Zx9abCDef0123` } });
 const other = new ClientBuilder()
   // ok: hardcoded-ctp-client-secret
   .withClientCredentialsFlow({ host: authHost, projectKey, credentials: { clientId, clientSecret: process.env.CTP_CLIENT_SECRET } });

@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from cyclonedx.model.bom import Bom
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
@@ -62,3 +63,16 @@ def test_same_input_same_serial_number_and_odd_packages_still_valid():
     assert odd["licenses"] == [{"license": {"name": "https://example.com/licence"}}]
     assert odd["hashes"] == [{"alg": "SHA-1", "content": "00" * 20}]
     assert odd["externalReferences"][0]["type"] == "distribution"
+
+
+def test_the_dependency_index_writes_what_the_library_writes(monkeypatch):
+    """build_bom registers dependencies through an index (the library's own lookup is quadratic); the SBOM
+    must be the one the library alone would write, byte for byte, dependency graph included."""
+    packages = [Package(NPM, f"pkg-{n:03d}", f"1.{n}.0", n % 3 == 0, n % 2 == 0, f"app{n % 4}/package-lock.json",
+                        f"node_modules/pkg-{n:03d}") for n in range(120)]
+    indexed = render(build_bom(SUBJECT, packages, WHEN))
+    monkeypatch.setattr("certifier.advisories.sbom._DependencyIndex.register_dependency",
+                        lambda self, target, depends_on=None: Bom.register_dependency(self._bom, target, depends_on))
+    assert indexed == render(build_bom(SUBJECT, packages, WHEN))
+    root = next(d for d in json.loads(indexed)["dependencies"] if d["ref"] == "connector:goods-store")
+    assert len(root["dependsOn"]) == 60  # the direct ones, each once

@@ -24,6 +24,9 @@ def test_annotated_tag_of_a_fixture_connector(tagged_repo, workspace, git_cli):
     assert "connect.yaml" in checkout.files and "hello-service/package.json" in checkout.files
     assert (checkout.path / "connect.yaml").read_text() == (repo / "connect.yaml").read_text()
     assert not any(f.startswith(".git/") for f in checkout.files)
+    # the listing's sizes spare the checks a stat per file; they are those of the files written
+    assert checkout.sizes.keys() == set(checkout.files)
+    assert all(checkout.sizes[f] == (checkout.path / f).stat().st_size for f in checkout.files)
     assert describe(checkout).startswith(f"{repo} at tag v1.0.0 (annotated), commit {checkout.commit[:12]}")
 
 

@@ -24,6 +24,7 @@ def test_clean_tagged_repository(tagged_repo, workspace, git_cli):
     assert checkout.tree == git_cli(repo, "rev-parse", "HEAD^{tree}")
     assert checkout.tag is None and checkout.tag_kind is None
     assert checkout.files == tuple(sorted(git_cli(repo, "ls-files").splitlines()))
+    assert checkout.sizes == {f: (repo / f).stat().st_size for f in checkout.files}  # as on disk
     assert "no uncommitted changes" in checkout.note and "no tags" not in checkout.note
     assert not (workspace / "checkout").exists()  # nothing is copied
 
@@ -116,6 +117,7 @@ def test_plain_directory(tmp_path, workspace):
     checkout = fetch(str(root), None, workspace)
     assert checkout.working_tree is True and checkout.commit is None and checkout.dirty is False
     assert checkout.files == ("app/index.js", "connect.yaml")
+    assert checkout.sizes == {"app/index.js": 1, "connect.yaml": 13}
     assert checkout.symlinks == {"link": "/etc"}
     assert "not a git repository" in checkout.note
     assert "skipped node_modules folders: app/node_modules" in checkout.note

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 from certifier.checks.files import app_folder, load_package_json
 from certifier.checks.registry import MC_APP_TYPES
@@ -73,18 +73,27 @@ def _is_folder(ctx: CheckContext, target: str) -> bool:
 
 def scanned_files(ctx: CheckContext) -> list[str]:
     """Tracked regular files of the checkout, without vendored dependencies (the platform skips them too)."""
-    return [f for f in ctx.checkout.files if VENDORED not in PurePosixPath(f).parts[:-1]]
+    return list(_not_vendored(ctx.checkout.files))
+
+
+@lru_cache(maxsize=8)
+def _not_vendored(files: tuple[str, ...]) -> tuple[str, ...]:
+    """Computed once per checkout: a dozen checks ask for it, each over thousands of files."""
+    return tuple(f for f in files if VENDORED not in f.split("/")[:-1])
 
 
 def split_by_size(ctx: CheckContext, files: list[str], limit: int) -> tuple[list[str], list[str]]:
     """(files of at most `limit` bytes, larger or unreadable files) - large ones are reported, not read."""
     small, large = [], []
+    listed = ctx.checkout.sizes
     for name in files:
-        try:
-            size = os.lstat(ctx.root / name).st_size
-        except OSError:
-            large.append(name)
-            continue
+        size = listed.get(name)
+        if size is None:  # an lstat per file is what convoys behind the GIL when other checks compute
+            try:
+                size = os.lstat(ctx.root / name).st_size
+            except OSError:
+                large.append(name)
+                continue
         (small if size <= limit else large).append(name)
     return small, large
 

@@ -13,8 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
+from certifier.data_yaml import load_data
 from certifier.model import Severity
 from certifier.paths import rules_dir
 
@@ -86,7 +85,7 @@ def _load(directory: Path, files: tuple[Path, ...]) -> RulePack:
 
 def _rules_of(file: Path) -> list[Rule]:
     try:
-        data = YAML(typ="safe", pure=True).load(file.read_text(encoding="utf-8"))
+        data = load_data(file.read_text(encoding="utf-8"))
     except Exception as bad:  # ruamel raises many kinds; all mean the same here
         raise RulePackError(f"{file.name} is not valid YAML: {bad}") from bad
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list) or not data["rules"]:

@@ -7,8 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from certifier.data_yaml import load_data
 from certifier.paths import rules_dir
 
 RULES_FILE = "structure.yaml"
@@ -32,7 +31,7 @@ def structure_rules() -> dict[str, Any]:
 
 def _load(path: Path) -> dict[str, Any]:
     try:
-        data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+        data = load_data(path.read_text(encoding="utf-8"))
     except OSError as missing:
         raise RulesError(f"rules file {path} cannot be read: {missing}") from missing
     if not isinstance(data, dict) or data.get("version") != 1:
