@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from certifier import REPORT_SCHEMA_VERSION, __version__
+from certifier import REPORT_SCHEMA_VERSION, __version__, source_reuse
 from certifier.cache import ResultCache, result_cache_dir
 from certifier.checks import registry
 from certifier.context import CheckContext, Inventory, RunOptions
@@ -99,7 +99,8 @@ def _run(request: RunRequest, profile: Profile, workspace: Path, clock: "_Clock"
          ) -> tuple[Report, dict[str, Path]]:
     today = request.today or date.today()
     try:
-        checkout = clock.time("fetch", lambda: fetch(request.source, request.tag, workspace))
+        checkout = clock.time("fetch", lambda: fetch(request.source, request.tag, workspace,
+                                                           reuse_checkouts=request.use_cache))
     except SourceError as error:
         decision = aborted_decision(profile, error)
         return _assemble(request, profile, clock, None, None, decision, aborted=str(error)), {}
@@ -117,6 +118,7 @@ def _run(request: RunRequest, profile: Profile, workspace: Path, clock: "_Clock"
         plan = clock.time("checks", lambda: run_stages(catalogue, ctx, selected, progress=progress, cache=cache))
     finally:
         session.close()  # servers and emulators started by checks never outlive the run
+    _keep_checkout(request, checkout, selected)
     if cache:
         clock.count("cache_hits", cache.hits)
     decision = decide(profile, plan.results, waivers, today=today, app_types=_app_types(inventory))
@@ -124,6 +126,18 @@ def _run(request: RunRequest, profile: Profile, workspace: Path, clock: "_Clock"
     report = _assemble(request, profile, clock, inventory, plan, decision,
                        artifacts={name: _describe(name, path) for name, path in artifacts.items()})
     return report, artifacts
+
+
+# stages that run connector code in the checkout: after them it is no longer the commit's tree alone
+_RUNS_CONNECTOR_CODE = frozenset({Stage.BUILD, Stage.PREVIEW})
+
+
+def _keep_checkout(request: RunRequest, checkout: Checkout, selected: set[Stage]) -> None:
+    """A checkout no connector code ran in, of a workspace about to be deleted, is kept for the next run of
+    the same tag (source_reuse: it is used again only if git finds it unchanged)."""
+    if (checkout.reuse_key and request.use_cache and request.workspace is None and not request.keep_workspace
+            and selected.isdisjoint(_RUNS_CONNECTOR_CODE)):
+        source_reuse.give(checkout.path, checkout.reuse_key)
 
 
 def _kept_artifacts(session: RunSession) -> dict[str, Path]:

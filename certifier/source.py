@@ -29,6 +29,9 @@ class Checkout:
     sizes: dict[str, int] = field(default_factory=dict)
     symlinks: dict[str, str] = field(default_factory=dict)  # path -> link target as stored
     note: str = ""
+    # a tag checkout that a run which executed no connector code may keep for the next run of the same tag
+    # (source_reuse.give); None for working trees, which are the user's own files
+    reuse_key: str | None = None
 
 
 class SourceError(Exception):
@@ -50,7 +53,7 @@ DEFAULT_TIMEOUT_S = 300.0
 
 def fetch(source: str, tag: str | None, workspace: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
           max_files: int = DEFAULT_MAX_FILES, timeout_s: float = DEFAULT_TIMEOUT_S,
-          allow_http: bool = False) -> Checkout:
+          allow_http: bool = False, reuse_checkouts: bool = False) -> Checkout:
     """The connector at `tag` (cloned shallowly into `workspace/checkout`), or, with `tag=None`, the
     local directory `source` certified in place (working tree mode).
 
@@ -58,6 +61,8 @@ def fetch(source: str, tag: str | None, workspace: Path, *, max_bytes: int = DEF
     missing tag, empty or oversized repository, tag on a tree/blob, local path that is not a
     repository, access denied), 3 for infrastructure problems (network, timeout, git missing).
     `timeout_s` is the budget of the whole fetch; every git call is killed when it runs out.
+    `reuse_checkouts`: take over the checkout a previous run of the same tag kept (source_reuse), if
+    git finds it unchanged, instead of writing the files again.
     """
     from certifier import source_tag, source_tree, source_url, source_worktree
 
@@ -70,7 +75,8 @@ def fetch(source: str, tag: str | None, workspace: Path, *, max_bytes: int = DEF
         raise SourceError(f"cannot create the workspace {workspace}: {error.strerror}", exit_code=3) from error
     if tag is None:
         return source_worktree.certify_working_tree(spec, workspace, bounds, timeout_s)
-    return source_tag.fetch_at_tag(spec, tag, workspace, bounds, timeout_s, allow_http=allow_http)
+    return source_tag.fetch_at_tag(spec, tag, workspace, bounds, timeout_s, allow_http=allow_http,
+                                   reuse=reuse_checkouts)
 
 
 def list_tags(source: str, *, timeout_s: float = 60.0, allow_http: bool = False) -> list[str]:

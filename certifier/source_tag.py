@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from certifier import source_reuse
 from certifier.source import Checkout, SourceError
 from certifier.source_git import BoundedSink, GitRunner, failure
 from certifier.source_tree import MiB, Bounds, Listing, list_commit, object_types
@@ -30,7 +31,7 @@ class RemoteTag:
 
 
 def fetch_at_tag(spec: SourceSpec, tag: str, workspace: Path, bounds: Bounds, timeout_s: float,
-                 *, allow_http: bool = False) -> Checkout:
+                 *, allow_http: bool = False, reuse: bool = False) -> Checkout:
     validate_tag(tag)
     runner = GitRunner.start(workspace, timeout_s, allow_http=allow_http, ceiling=workspace.parent,
                              file_size_limit=bounds.max_bytes + max(MiB, bounds.max_bytes // 8))
@@ -39,11 +40,32 @@ def fetch_at_tag(spec: SourceSpec, tag: str, workspace: Path, bounds: Bounds, ti
     if tag not in tags:
         raise _missing_tag(runner, spec, tag, tags)
     target = _fresh_dir(workspace / "checkout")
+    key = source_reuse.reuse_key(spec.display, tag, tags[tag].target)
+    kept = _kept_checkout(runner, spec, tag, target, bounds, key) if reuse else None
+    if kept:
+        return kept
     try:
-        return _fetch_into(runner, spec, tag, target, bounds)
+        return replace(_fetch_into(runner, spec, tag, target, bounds), reuse_key=key)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
+
+
+def _kept_checkout(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, bounds: Bounds,
+                   key: str) -> Checkout | None:
+    """The checkout a previous run of this tag kept (source_reuse), checked as a fresh one is; None when
+    there is none or it is not exactly the tagged commit (then it is deleted)."""
+    if not source_reuse.take(key, target):
+        return None
+    try:
+        kind, commit, tree = _resolve(runner, target, tag)
+        if source_reuse.is_pristine(runner, target, tag, commit):
+            listing = list_commit(runner, target, commit, bounds, f"{spec.display} at tag {tag}")
+            return _checkout(spec, tag, target, kind, commit, tree, listing, key)
+    except SourceError:
+        pass  # unreadable: fetch afresh
+    shutil.rmtree(target, ignore_errors=True)
+    return None
 
 
 def _fetch_into(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, bounds: Bounds) -> Checkout:
@@ -58,10 +80,14 @@ def _fetch_into(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, bou
     if not done.ok:
         exit_code = 2 if "invalid path" in done.stderr.lower() else 3
         raise failure(done, f"cannot check out {where}", default_exit=exit_code)
+    return _checkout(spec, tag, target, kind, commit, tree, listing)
+
+
+def _checkout(spec: SourceSpec, tag: str, target: Path, kind: str, commit: str, tree: str, listing: Listing,
+              key: str | None = None) -> Checkout:
     return Checkout(path=target, source=spec.display, tag=tag, tag_kind=kind, commit=commit, tree=tree,
                     files=tuple(sorted(listing.files)), sizes=listing.sizes,
-                    symlinks=dict(sorted(listing.symlinks.items())),
-                    note=_note(listing))
+                    symlinks=dict(sorted(listing.symlinks.items())), note=_note(listing), reuse_key=key)
 
 
 def _check_ref_format(runner: GitRunner, tag: str) -> None:
