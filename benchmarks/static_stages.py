@@ -6,14 +6,15 @@ packages), measured in the same run:
                tag, then semgrep, detect-secrets and bandit as their documentation runs them, then every
                other static check of certifier one at a time (the checks that only wrap those three
                tools, TOOL_CHECKS, are left out: their tool runs are already counted);
-  pipeline     `certify()` of the four static stages, cold (no result cache);
-  warm         `certify()` again on the same commit with the result cache.
+  pipeline     `certify()` of the four static stages, cold (no result cache, no kept checkout);
+  warm         `certify()` again on the same commit with the result cache and the checkout the cold run
+               kept (certifier.source_reuse).
 Prints wall times and the ratios pipeline/sequential (target <= 0.7) and warm/cold (target <= 0.1).
 
-Most of a warm run is writing its checkout. On a disk mounted with online discard (ext4 `discard`, as on
-the development VM) creating files right after other files were deleted costs ~0.5 ms each instead of
-~0.03 ms: the large connector's warm run then takes ~1.2 s instead of ~0.5 s, since each run deletes its
-workspace when it ends. `mount | grep discard` tells whether a machine is one of those.
+Writing a checkout was most of a warm run before runs kept theirs: on a disk mounted with online discard
+(ext4 `discard`, as on the development VM) creating files right after other files were deleted costs
+~0.5 ms each instead of ~0.03 ms, and the large connector's warm run took ~1.2 s. `mount | grep discard`
+tells whether a machine is one of those.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks.large_connector import generate, tag_repository
+from certifier import source_reuse
 from certifier.checks import registry
 from certifier.checks.execute import run_everywhere
 from certifier.checks.security._workspace import ToolWorkspace
@@ -34,7 +36,7 @@ from certifier.context import CheckContext, RunOptions
 from certifier.inventory import take_inventory
 from certifier.model import Stage
 from certifier.paths import rules_dir
-from certifier.pipeline import RunRequest, certify
+from certifier.pipeline import RunRequest, certify, run_tools
 from certifier.runner import Limits, run, tool_env
 from certifier.session import RunSession
 from certifier.source import fetch
@@ -86,6 +88,7 @@ def measure(name: str, repo: Path, rounds: int) -> dict[str, float]:
             seq.append(sequential(repo, Path(scratch)))
         with tempfile.TemporaryDirectory(prefix="bench-cache-") as cache:
             os.environ["CERTIFIER_RESULT_CACHE_DIR"] = cache
+            shutil.rmtree(source_reuse.pool_dir(), ignore_errors=True)  # cold: no checkout kept either
             cold.append(pipeline(repo, use_cache=True))
             warm.append(pipeline(repo, use_cache=True))
     row = {"sequential_s": statistics.median(seq), "pipeline_s": statistics.median(cold),
@@ -101,6 +104,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="repetitions; the median is reported")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-repos-") as root:
+        # caches of its own (the user's kept checkouts are never touched); tool versions asked once here,
+        # as any earlier run on the machine would have
+        os.environ["CERTIFIER_CACHE_DIR"] = str(Path(root) / "cache")
+        run_tools()
         example = Path(root) / "example"
         shutil.copytree(EXAMPLE, example, ignore=shutil.ignore_patterns("node_modules", "dist"))
         tag_repository(example)
