@@ -61,7 +61,9 @@ def _kept_checkout(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, 
         kind, commit, tree = _resolve(runner, target, tag)
         if source_reuse.is_pristine(runner, target, tag, commit):
             listing = list_commit(runner, target, commit, bounds, f"{spec.display} at tag {tag}")
-            return _checkout(spec, tag, target, kind, commit, tree, listing, key)
+            kept = _checkout(spec, tag, target, kind, commit, tree, listing, key)
+            reused = "files kept by an earlier run of this tag, found unchanged by git"
+            return replace(kept, note="; ".join(filter(None, [kept.note, reused])))
     except SourceError:
         pass  # unreadable: fetch afresh
     shutil.rmtree(target, ignore_errors=True)

@@ -58,6 +58,7 @@ def test_a_kept_checkout_is_taken_over_without_fetching(repo, tmp_path, git_call
     assert (second.commit, second.tree, second.tag_kind, second.files, second.sizes) == \
         (first.commit, first.tree, first.tag_kind, first.files, first.sizes)
     assert not (private_pool / first.reuse_key).exists()  # taken, not shared
+    assert "kept by an earlier run of this tag" in second.note  # the report's provenance says so
 
 
 def test_a_changed_kept_checkout_is_deleted_and_fetched_again(repo, tmp_path, git_calls, private_pool):
