@@ -34,7 +34,8 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json prints the report on stdout and nothing else.")
 @click.option("--keep-workspace", is_flag=True, help="Keep the run's workspace (checkout, build logs).")
-@click.option("--no-cache", is_flag=True, help="Run every check and fetch the tag afresh, even if the same content was certified before.")
+@click.option("--no-cache", is_flag=True,
+              help="Run every check and fetch the tag afresh, even if the same content was certified before.")
 @click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path),
               help="Deployment descriptor of a remote preview: probe its URLs instead of deploying locally.")
 def run(source, tag, stage, profile, waivers, out_dir, static_only, fmt, keep_workspace, no_cache, deployment) -> None:

@@ -100,7 +100,7 @@ def _run(request: RunRequest, profile: Profile, workspace: Path, clock: "_Clock"
     today = request.today or date.today()
     try:
         checkout = clock.time("fetch", lambda: fetch(request.source, request.tag, workspace,
-                                                           reuse_checkouts=request.use_cache))
+                                                     reuse_checkouts=request.use_cache))
     except SourceError as error:
         decision = aborted_decision(profile, error)
         return _assemble(request, profile, clock, None, None, decision, aborted=str(error)), {}

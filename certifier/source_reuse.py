@@ -45,10 +45,10 @@ def take(key: str, target: Path) -> bool:
     return True
 
 
-def is_pristine(runner: GitRunner, repo: Path, tag: str, commit: str) -> bool:
-    """The tag still names `commit`, HEAD is it, and the work tree holds exactly its files."""
-    head = runner.run("rev-parse", "HEAD", f"refs/tags/{tag}^{{commit}}", cwd=repo)
-    if not head.ok or head.stdout.split() != [commit.encode(), commit.encode()]:
+def is_pristine(runner: GitRunner, repo: Path, commit: str) -> bool:
+    """HEAD is the tagged `commit` and the work tree holds exactly its files."""
+    head = runner.run("rev-parse", "HEAD", cwd=repo)
+    if not head.ok or head.stdout.strip() != commit.encode():
         return False
     status = runner.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--ignored=matching",
                         "--ignore-submodules=all", cwd=repo)

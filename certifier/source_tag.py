@@ -59,7 +59,7 @@ def _kept_checkout(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, 
         return None
     try:
         kind, commit, tree = _resolve(runner, target, tag)
-        if source_reuse.is_pristine(runner, target, tag, commit):
+        if source_reuse.is_pristine(runner, target, commit):
             listing = list_commit(runner, target, commit, bounds, f"{spec.display} at tag {tag}")
             kept = _checkout(spec, tag, target, kind, commit, tree, listing, key)
             reused = "files kept by an earlier run of this tag, found unchanged by git"
