@@ -22,17 +22,13 @@ from certifier.atomic import write_atomic
 from certifier.checks.registry import CheckSpec
 from certifier.context import CheckContext
 from certifier.model import CheckResult, Outcome, Stage
+from certifier.paths import cache_root
 
 log = logging.getLogger(__name__)
 
 CACHEABLE_STAGES = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
 MAX_ARTIFACT_BYTES = 64 * 1024 * 1024
-
-
-def cache_root() -> Path:
-    """Caches of certifier (results, tool versions, package downloads, the emulator)."""
-    return Path(os.environ.get("CERTIFIER_CACHE_DIR", Path.home() / ".cache" / "certifier"))
 
 
 def result_cache_dir() -> Path:

@@ -20,6 +20,11 @@ def _rules_dir(override: str | None) -> Path:  # asked for thousands of times a 
     return Path(override) if override else _SOURCE_ROOT / "rules"
 
 
+def cache_root() -> Path:
+    """Caches of certifier (results, tool versions, kept checkouts, package downloads, the emulator)."""
+    return Path(os.environ.get("CERTIFIER_CACHE_DIR", Path.home() / ".cache" / "certifier"))
+
+
 def templates_dir() -> Path:
     return _SOURCE_ROOT / "report_templates"
 

@@ -18,6 +18,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+from certifier.paths import cache_root
 from certifier.source_git import GitRunner
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,6 @@ MAX_KEPT = 8  # checkouts kept at most; the least recently used go first
 
 
 def pool_dir() -> Path:
-    from certifier.cache import cache_root  # here: the cache module imports the checks
-
     return cache_root() / "checkouts"
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from certifier import source_reuse
@@ -45,7 +45,7 @@ def fetch_at_tag(spec: SourceSpec, tag: str, workspace: Path, bounds: Bounds, ti
     if kept:
         return kept
     try:
-        return replace(_fetch_into(runner, spec, tag, target, bounds), reuse_key=key)
+        return _fetch_into(runner, spec, tag, target, bounds, key)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
@@ -61,16 +61,15 @@ def _kept_checkout(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, 
         kind, commit, tree = _resolve(runner, target, tag)
         if source_reuse.is_pristine(runner, target, commit):
             listing = list_commit(runner, target, commit, bounds, f"{spec.display} at tag {tag}")
-            kept = _checkout(spec, tag, target, kind, commit, tree, listing, key)
-            reused = "files kept by an earlier run of this tag, found unchanged by git"
-            return replace(kept, note="; ".join(filter(None, [kept.note, reused])))
+            return _checkout(spec, tag, target, kind, commit, tree, listing, key, reused=True)
     except SourceError:
         pass  # unreadable: fetch afresh
     shutil.rmtree(target, ignore_errors=True)
     return None
 
 
-def _fetch_into(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, bounds: Bounds) -> Checkout:
+def _fetch_into(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, bounds: Bounds,
+                key: str) -> Checkout:
     init = runner.run("init", "--quiet", "--template=", str(target))
     if not init.ok:
         raise failure(init, f"cannot create {target}", default_exit=3)
@@ -82,14 +81,14 @@ def _fetch_into(runner: GitRunner, spec: SourceSpec, tag: str, target: Path, bou
     if not done.ok:
         exit_code = 2 if "invalid path" in done.stderr.lower() else 3
         raise failure(done, f"cannot check out {where}", default_exit=exit_code)
-    return _checkout(spec, tag, target, kind, commit, tree, listing)
+    return _checkout(spec, tag, target, kind, commit, tree, listing, key)
 
 
 def _checkout(spec: SourceSpec, tag: str, target: Path, kind: str, commit: str, tree: str, listing: Listing,
-              key: str | None = None) -> Checkout:
+              key: str, *, reused: bool = False) -> Checkout:
     return Checkout(path=target, source=spec.display, tag=tag, tag_kind=kind, commit=commit, tree=tree,
                     files=tuple(sorted(listing.files)), sizes=listing.sizes,
-                    symlinks=dict(sorted(listing.symlinks.items())), note=_note(listing), reuse_key=key)
+                    symlinks=dict(sorted(listing.symlinks.items())), note=_note(listing, reused), reuse_key=key)
 
 
 def _check_ref_format(runner: GitRunner, tag: str) -> None:
@@ -184,8 +183,8 @@ def _resolve(runner: GitRunner, repo: Path, tag: str) -> tuple[str, str, str]:
     return ("annotated" if direct[1] == "tag" else "lightweight"), peeled[0], tree[0]
 
 
-def _note(listing: Listing) -> str:
-    notes = []
+def _note(listing: Listing, reused: bool = False) -> str:
+    notes = ["files kept by an earlier run of this tag, found unchanged by git"] if reused else []
     if listing.submodules:
         notes.append("submodules are not fetched: " + ", ".join(listing.submodules[:10]))
     if listing.git_paths:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from certifier.atomic import write_atomic
+from certifier.paths import cache_root
 from certifier.tools.locate import locate
 
 # program -> arguments that print its version on the first line
@@ -73,8 +74,6 @@ def _first_line(program: Path | None, argv: tuple[str, ...]) -> str:
 
 
 def _store() -> Path:
-    from certifier.cache import cache_root
-
     return cache_root() / "tool-versions.json"
 
 

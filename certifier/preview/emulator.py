@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from certifier.cache import cache_root
+from certifier.paths import cache_root
 from certifier.preview.ctapi import CtApi, CtApiError
 from certifier.preview.ports import free_port, wait_until
 from certifier.preview.seed import SeedData, seed
