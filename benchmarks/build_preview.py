@@ -16,15 +16,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from certifier import runner
-from certifier.inventory import take_inventory
-from certifier.model import Stage
-from certifier.pipeline import RunRequest, certify
-from certifier.preview.appenv import Credentials, app_environment
-from certifier.preview.emulator import ensure_installed, start_emulator
-from certifier.preview.launcher import PRELOAD, preload_env
-from certifier.preview.ports import accepts, free_port, wait_until
-from certifier.source import fetch
+from certifier.sandbox import runner
+from certifier.connector.inventory import take_inventory
+from certifier.core.model import Stage
+from certifier.engine.pipeline import RunRequest, certify
+from certifier.collect.preview.appenv import Credentials, app_environment
+from certifier.collect.preview.emulator import ensure_installed, start_emulator
+from certifier.collect.preview.launcher import PRELOAD, preload_env
+from certifier.collect.preview.ports import accepts, free_port, wait_until
+from certifier.source.checkout import fetch
 
 HTTP = {"service", "event", "job"}
 

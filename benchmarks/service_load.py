@@ -163,7 +163,7 @@ def _environment(args, database_url: str) -> dict[str, str]:
 
 
 def _start_server(port: int, env: dict[str, str], args, work: Path) -> subprocess.Popen:
-    code = "from certifier.cli_service import serve; serve(prog_name='certifier serve')"
+    code = "from certifier.cli.service import serve; serve(prog_name='certifier serve')"
     argv = [sys.executable, "-c", code, "--port", str(port), "--log-level", "warning"]
     return subprocess.Popen(argv, env=env, cwd=ROOT, stdout=open(work / "server.log", "wb"), stderr=subprocess.STDOUT,
                             start_new_session=True)

@@ -8,7 +8,7 @@ packages), measured in the same run:
                tools, TOOL_CHECKS, are left out: their tool runs are already counted);
   pipeline     `certify()` of the four static stages, cold (no result cache, no kept checkout);
   warm         `certify()` again on the same commit with the result cache and the checkout the cold run
-               kept (certifier.source_reuse).
+               kept (certifier.source.reuse).
 Prints wall times and the ratios pipeline/sequential (target <= 0.7) and warm/cold (target <= 0.1).
 
 Writing a checkout was most of a warm run before runs kept theirs: on a disk mounted with online discard
@@ -28,18 +28,18 @@ import time
 from pathlib import Path
 
 from benchmarks.large_connector import generate, tag_repository
-from certifier import source_reuse
+from certifier.source import reuse as source_reuse
 from certifier.checks import registry
 from certifier.checks.execute import run_everywhere
 from certifier.checks.security._workspace import ToolWorkspace
-from certifier.context import CheckContext, RunOptions
-from certifier.inventory import take_inventory
-from certifier.model import Stage
-from certifier.paths import rules_dir
-from certifier.pipeline import RunRequest, certify, run_tools
-from certifier.runner import Limits, run, tool_env
-from certifier.session import RunSession
-from certifier.source import fetch
+from certifier.checks.context import CheckContext, RunOptions
+from certifier.connector.inventory import take_inventory
+from certifier.core.model import Stage
+from certifier.core.paths import rules_dir
+from certifier.engine.pipeline import RunRequest, certify, run_tools
+from certifier.sandbox.runner import Limits, run, tool_env
+from certifier.collect.session import RunSession
+from certifier.source.checkout import fetch
 from certifier.tools.locate import locate
 
 STATIC = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})

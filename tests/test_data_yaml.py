@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from ruamel.yaml import YAML
 
-from certifier.data_yaml import load_data
-from certifier.paths import rules_dir
+from certifier.core.data_yaml import load_data
+from certifier.core.paths import rules_dir
 
 RULE_FILES = sorted(p for p in rules_dir().rglob("*.yaml"))
 

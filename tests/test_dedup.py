@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certifier.dedup import code_key, cwe_ids, dedupe, normalised_code, rule_family
-from certifier.model import Finding, Location, Severity
+from certifier.core.dedup import code_key, cwe_ids, dedupe, normalised_code, rule_family
+from certifier.core.model import Finding, Location, Severity
 
 LOCK = "hello-service/package-lock.json"
 

@@ -6,8 +6,8 @@ import logging
 import time
 
 from certifier.checks.registry import CheckCannotRun, CheckSpec, Evidence, NotApplicable, Scope, SkipCheck
-from certifier.context import CheckContext
-from certifier.model import CheckResult, Finding, Outcome, Severity
+from certifier.checks.context import CheckContext
+from certifier.core.model import CheckResult, Finding, Outcome, Severity
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from certifier.model import Finding, Severity, Stage
+from certifier.core.model import Finding, Severity, Stage
 
 CHECK_ID = re.compile(r"^[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")

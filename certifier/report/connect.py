@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from certifier.model import CheckResult, Outcome, Report, Severity
+from certifier.core.model import CheckResult, Outcome, Report, Severity
 from certifier.report.escape import safe_text
 from certifier.report.templating import text_env
 from certifier.report.view import FindingStatus, app_order, status_words

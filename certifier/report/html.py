@@ -7,7 +7,7 @@ link: the only links are in-page anchors built from fingerprints (see view.ancho
 
 from __future__ import annotations
 
-from certifier.model import Report
+from certifier.core.model import Report
 from certifier.report.templating import html_env
 from certifier.report.view import FindingStatus, grouped, not_completed, outcome_counts, status_words
 

@@ -7,7 +7,7 @@ certifier-written with `MdSafe`.
 
 from __future__ import annotations
 
-from certifier.model import DecisionKind, Outcome, Report, Severity
+from certifier.core.model import DecisionKind, Outcome, Report, Severity
 from certifier.report.templating import MdSafe, markdown_env
 from certifier.report.view import (
     FindingStatus,

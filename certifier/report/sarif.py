@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from certifier.model import CheckResult, DecisionKind, Finding, Outcome, Report, Severity, WaiverUse
+from certifier.core.model import CheckResult, DecisionKind, Finding, Outcome, Report, Severity, WaiverUse
 from certifier.report.escape import safe_text
 from certifier.report.sarif_text import artifact_uri, repository_uri, sarif_text  # noqa: F401 (public)
 from certifier.report.view import FindingStatus, status_words

@@ -16,8 +16,8 @@ from typing import Any
 import jsonschema
 
 from certifier import REPORT_SCHEMA_VERSION
-from certifier.model import Report
-from certifier.paths import rules_dir
+from certifier.core.model import Report
+from certifier.core.paths import rules_dir
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE_NAME = "report.schema.json"

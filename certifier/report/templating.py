@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from certifier.paths import templates_dir
+from certifier.core.paths import templates_dir
 from certifier.report.escape import bounded_json, md_escape, safe_text, truncate
 from certifier.report.view import OUTCOMES
 

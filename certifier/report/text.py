@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from certifier.model import Outcome, Report
+from certifier.core.model import Outcome, Report
 from certifier.report.templating import text_env
 from certifier.report.view import FindingStatus, blocking_findings, not_completed, outcome_counts, status_words
 

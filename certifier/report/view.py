@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from certifier.model import CheckResult, DecisionKind, Finding, Outcome, Report, Stage, StageRun
+from certifier.core.model import CheckResult, DecisionKind, Finding, Outcome, Report, Stage, StageRun
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 NOT_COMPLETED = (Outcome.ERROR, Outcome.SKIP, Outcome.NOT_APPLICABLE)
@@ -24,7 +24,7 @@ _POLICY_BLOCKS = {"yes": "blocking", "waived": "waived", "no": "advisory"}
 
 def status_words(finding_status: FindingStatus | None) -> dict[str, str] | None:
     """fingerprint -> blocking | waived | advisory. Accepts those words, or the policy's status
-    objects (certifier.policy.blocking_findings: `.blocks` is yes | no | waived), so callers can
+    objects (certifier.policy.decide.blocking_findings: `.blocks` is yes | no | waived), so callers can
     pass either. Translating words is all this does: whether a finding blocks is the policy's."""
     if finding_status is None:
         return None

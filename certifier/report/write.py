@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from certifier.atomic import write_atomic
-from certifier.model import Report
+from certifier.core.atomic import write_atomic
+from certifier.core.model import Report
 from certifier.report.canonical import canonical_data, seal, to_json_text
 from certifier.report.connect import connect_entries
 from certifier.report.html import render_html

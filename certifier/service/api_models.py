@@ -11,8 +11,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic.alias_generators import to_camel
 
-from certifier.source import SourceError
-from certifier.source_url import validate_tag
+from certifier.source.checkout import SourceError
+from certifier.source.url import validate_tag
 
 Stage = Literal["preview", "publish", "certification"]
 Status = Literal["queued", "running", "done", "error"]

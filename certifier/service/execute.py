@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
-from certifier.model import Stage
-from certifier.pipeline import RunOutcome, RunRequest
+from certifier.core.model import Stage
+from certifier.engine.pipeline import RunOutcome, RunRequest
 from certifier.service import callbacks
 from certifier.service.config import ServiceConfig
 from certifier.service.dispatch.lease import Heartbeat

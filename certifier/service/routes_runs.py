@@ -18,8 +18,8 @@ from certifier.service.auth import READ, SUBMIT, require
 from certifier.service.callbacks import CallbackUrlError, check_callback_url
 from certifier.service.store import queries, runs
 from certifier.service.store.tokens import Principal
-from certifier.source import SourceError
-from certifier.source_url import SourceKind, classify_source
+from certifier.source.checkout import SourceError
+from certifier.source.url import SourceKind, classify_source
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
 _DESCRIPTOR_PROBLEM = re.compile(r"^\[(.*?)\]: (.*)$", re.DOTALL)
@@ -134,7 +134,7 @@ def _check_deployment(descriptor: dict | None) -> None:
     """A Deployment descriptor is checked against its schema now, not when the run starts."""
     if descriptor is None:
         return
-    from certifier.preview.remote import validate
+    from certifier.collect.preview.remote import validate
 
     problems = [_DESCRIPTOR_PROBLEM.match(line) for line in validate(descriptor)]
     if problems:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Sequence
 
 from certifier.checks.registry import CheckCannotRun
-from certifier.runner import Limits, ProcessResult, Workspace, run, tool_env
-from certifier.secrets.redact import scrub
+from certifier.sandbox.runner import Limits, ProcessResult, Workspace, run, tool_env
+from certifier.collect.secrets.redact import scrub
 from certifier.tools.locate import locate
 
 MAX_OUTPUT_BYTES = 32 * 1024 * 1024

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Sequence
 
 from certifier.checks.registry import CheckCannotRun
-from certifier.runner import Limits, ProcessResult, Workspace, run, tool_env
-from certifier.secrets.redact import scrub
+from certifier.sandbox.runner import Limits, ProcessResult, Workspace, run, tool_env
+from certifier.collect.secrets.redact import scrub
 from certifier.tools.locate import locate
 
 ARGV_BUDGET = 100_000

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from certifier.checks.registry import CheckCannotRun
-from certifier.runner import Limits, Workspace, run, tool_env
-from certifier.secrets.redact import scrub
+from certifier.sandbox.runner import Limits, Workspace, run, tool_env
+from certifier.collect.secrets.redact import scrub
 from certifier.tools.locate import locate
 
 EXTENSIONS = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".cts", ".mts", ".tsx")

@@ -12,10 +12,10 @@ import pytest
 
 from certifier.checks import registry
 from certifier.checks.execute import run_everywhere
-from certifier.context import CheckContext, RunOptions
-from certifier.inventory import take_inventory
-from certifier.session import RunSession
-from certifier.source import fetch
+from certifier.checks.context import CheckContext, RunOptions
+from certifier.connector.inventory import take_inventory
+from certifier.collect.session import RunSession
+from certifier.source.checkout import fetch
 from support import make_tagged_repo
 
 

@@ -77,7 +77,7 @@ def test_java_app_is_built_with_maven_or_not_applicable(build_results):
     results = build_results(CONNECTORS / "struct-java-app")
     java = results[("build.java", "hello-java")]
     assert results[("build.install", "hello-java")].outcome.value == "not-applicable"
-    from certifier.build.java import maven_available
+    from certifier.collect.build.java import maven_available
 
     if maven_available() is None:
         assert java.outcome.value == "not-applicable" and "Maven" in java.summary

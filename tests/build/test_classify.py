@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.build.classify import classify_install, error_lines
-from certifier.build.java import classify_maven
-from certifier.build.model import InstallProblem
-from certifier.runner import ProcessResult
+from certifier.collect.build.classify import classify_install, error_lines
+from certifier.collect.build.java import classify_maven
+from certifier.collect.build.model import InstallProblem
+from certifier.sandbox.runner import ProcessResult
 
 CONNECTOR, ENVIRONMENT = InstallProblem.CONNECTOR, InstallProblem.ENVIRONMENT
 

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from certifier.build import build_app
+from certifier.collect.build import build_app
 from certifier.checks.execute import run_everywhere
 from support import EXAMPLES
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from certifier.build.managers import detect
+from certifier.collect.build.managers import detect
 
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from certifier.build.prepare import common_modules, prepare
+from certifier.collect.build.prepare import common_modules, prepare
 from support import git
 
 MANIFEST = """deployAs:

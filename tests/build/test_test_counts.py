@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from certifier.build.test_counts import parse_counts, parse_coverage
+from certifier.collect.build.test_counts import parse_counts, parse_coverage
 
 NODE_TAP = """TAP version 13
 ok 1 - a

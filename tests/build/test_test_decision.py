@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from certifier.build.model import AppBuild, TestCounts
+from certifier.collect.build.model import AppBuild, TestCounts
 from certifier.checks.build.unit_tests import decide
-from certifier.model import Location, Severity
-from certifier.runner import ProcessResult, Workspace
+from certifier.core.model import Location, Severity
+from certifier.sandbox.runner import ProcessResult, Workspace
 
 WHERE = Location(path="svc/package.json", line=5)
 

@@ -12,7 +12,7 @@ import pytest
 
 from support import CONNECTORS
 
-CERTIFIER = [sys.executable, "-m", "certifier.cli"]
+CERTIFIER = [sys.executable, "-m", "certifier.cli.main"]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 

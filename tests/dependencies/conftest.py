@@ -10,10 +10,10 @@ import pytest
 
 from certifier.checks.execute import run_check
 from certifier.checks.registry import load_all
-from certifier.context import CheckContext, RunOptions
-from certifier.inventory import take_inventory
-from certifier.session import RunSession
-from certifier.source import Checkout
+from certifier.checks.context import CheckContext, RunOptions
+from certifier.connector.inventory import take_inventory
+from certifier.collect.session import RunSession
+from certifier.source.checkout import Checkout
 
 TESTS = Path(__file__).parent.parent
 CONNECTORS = TESTS / "fixtures" / "connectors"

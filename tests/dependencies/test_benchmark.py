@@ -9,9 +9,9 @@ import json
 import time
 from pathlib import Path
 
-from certifier.advisories.discover import parse_lockfile
-from certifier.advisories.matching import match_packages
-from certifier.advisories.store import open_db
+from certifier.collect.advisories.discover import parse_lockfile
+from certifier.collect.advisories.matching import match_packages
+from certifier.collect.advisories.store import open_db
 
 SEED = Path(__file__).parents[2] / "rules" / "advisories" / "db"
 HOT = ["lodash", "minimist", "semver", "qs", "axios", "ws", "json5", "braces", "moment", "node-fetch"]

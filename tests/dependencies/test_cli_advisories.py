@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from certifier.cli_advisories import advisories
+from certifier.cli.advisories import advisories
 
 FIXTURE_DB = Path(__file__).parents[1] / "fixtures" / "advisories"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from certifier.advisories.discover import find_lockfiles, parse_lockfile
-from certifier.advisories.licenses import Policy, classify
+from certifier.collect.advisories.discover import find_lockfiles, parse_lockfile
+from certifier.collect.advisories.licenses import Policy, classify
 
 GOODS_STORE = Path(__file__).parents[2] / "examples" / "goods-store"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from certifier.advisories.discover import parse_lockfile
-from certifier.advisories.model import LockfileError
+from certifier.collect.advisories.discover import parse_lockfile
+from certifier.collect.advisories.model import LockfileError
 
 V3 = {
     "name": "ws", "version": "1.0.0", "lockfileVersion": 3, "requires": True,
@@ -119,7 +119,7 @@ def test_unreadable_and_oversized_lockfiles_are_errors(tmp_path, monkeypatch):
     (tmp_path / "package-lock.json").write_bytes(b"\x00\x01binary")
     with pytest.raises(LockfileError, match="binary"):
         parse(tmp_path)
-    from certifier.advisories import discover
+    from certifier.collect.advisories import discover
 
     monkeypatch.setattr(discover, "limit", lambda name: 10)
     write(tmp_path, V3)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from certifier.advisories.discover import parse_lockfile
-from certifier.advisories.model import LockfileError
+from certifier.collect.advisories.discover import parse_lockfile
+from certifier.collect.advisories.model import LockfileError
 
 V5 = """lockfileVersion: 5.4
 

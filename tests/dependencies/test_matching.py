@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.advisories.matching import match_packages
-from certifier.advisories.model import NPM, PYPI, Package
-from certifier.advisories.osv import InvalidRecord, check_record, parse_record
-from certifier.advisories.store import open_db
+from certifier.collect.advisories.matching import match_packages
+from certifier.collect.advisories.model import NPM, PYPI, Package
+from certifier.collect.advisories.osv import InvalidRecord, check_record, parse_record
+from certifier.collect.advisories.store import open_db
 
 
 def pkg(name: str, version: str, ecosystem: str = NPM, **extra) -> Package:

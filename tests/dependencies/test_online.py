@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from certifier.advisories.model import NPM, Package
-from certifier.advisories.online import OnlineError, OnlineSource, configured, osv_index
-from certifier.model import Outcome
+from certifier.collect.advisories.model import NPM, Package
+from certifier.collect.advisories.online import OnlineError, OnlineSource, configured, osv_index
+from certifier.core.model import Outcome
 
 FIXTURE_DB = Path(__file__).parents[1] / "fixtures" / "advisories"
 

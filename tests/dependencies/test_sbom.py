@@ -11,9 +11,9 @@ from cyclonedx.model.bom import Bom
 from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
-from certifier.advisories.discover import find_lockfiles, parse_lockfile
-from certifier.advisories.model import NPM, PYPI, Package
-from certifier.advisories.sbom import Subject, build_bom, render
+from certifier.collect.advisories.discover import find_lockfiles, parse_lockfile
+from certifier.collect.advisories.model import NPM, PYPI, Package
+from certifier.collect.advisories.sbom import Subject, build_bom, render
 
 GOODS_STORE = Path(__file__).parents[2] / "examples" / "goods-store"
 SUBJECT = Subject("goods-store", "v1.0.0", "goods-store@abc")
@@ -71,7 +71,7 @@ def test_the_dependency_index_writes_what_the_library_writes(monkeypatch):
     packages = [Package(NPM, f"pkg-{n:03d}", f"1.{n}.0", n % 3 == 0, n % 2 == 0, f"app{n % 4}/package-lock.json",
                         f"node_modules/pkg-{n:03d}") for n in range(120)]
     indexed = render(build_bom(SUBJECT, packages, WHEN))
-    monkeypatch.setattr("certifier.advisories.sbom._DependencyIndex.register_dependency",
+    monkeypatch.setattr("certifier.collect.advisories.sbom._DependencyIndex.register_dependency",
                         lambda self, target, depends_on=None: Bom.register_dependency(self._bom, target, depends_on))
     assert indexed == render(build_bom(SUBJECT, packages, WHEN))
     root = next(d for d in json.loads(indexed)["dependencies"] if d["ref"] == "connector:goods-store")

@@ -6,7 +6,7 @@ import semver as reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certifier.advisories import semver
+from certifier.collect.advisories import semver
 
 SPEC_ORDER = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11",
               "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "2.0.0-0", "2.0.0", "10.0.0"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.advisories.severity import UNKNOWN, base_score, level_of_score, rate
+from certifier.collect.advisories.severity import UNKNOWN, base_score, level_of_score, rate
 
 
 @pytest.mark.parametrize("vector, score", [

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from certifier.advisories.model import NPM, PYPI, Package
-from certifier.advisories.matching import match_packages
-from certifier.advisories.store import STORE_FILE, AdvisoryDBError, advisory_db_label, configured_location, open_db
-from certifier.advisories.sync import SyncError, sync
+from certifier.collect.advisories.model import NPM, PYPI, Package
+from certifier.collect.advisories.matching import match_packages
+from certifier.collect.advisories.store import STORE_FILE, AdvisoryDBError, advisory_db_label, configured_location, open_db
+from certifier.collect.advisories.sync import SyncError, sync
 FIXTURE_DB = Path(__file__).parents[1] / "fixtures" / "advisories"
 
 SEED = Path(__file__).parents[2] / "rules" / "advisories" / "db"
@@ -158,7 +158,7 @@ def test_a_failed_sync_leaves_the_previous_store_in_place(tmp_path, http_dir):
 
 
 def test_a_zip_bomb_member_is_refused(tmp_path, monkeypatch):
-    from certifier.advisories import sources
+    from certifier.collect.advisories import sources
 
     archive = tmp_path / "big.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as out:

@@ -21,10 +21,10 @@ from dataclasses import replace
 from datetime import date
 
 from certifier.checks.registry import load_all
-from certifier.model import Outcome, Stage
-from certifier.policy import decide
-from certifier.profiles import Profile, load_profile
-from certifier.pipeline import RunRequest, certify
+from certifier.core.model import Outcome, Stage
+from certifier.policy.decide import decide
+from certifier.policy.profiles import Profile, load_profile
+from certifier.engine.pipeline import RunRequest, certify
 from support import CONNECTORS, load_expectations, make_tagged_repo
 
 EXPECTATION_FILES = sorted((CONNECTORS / "expectations.d").glob("*.yaml"))

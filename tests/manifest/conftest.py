@@ -11,11 +11,11 @@ import pytest
 
 from certifier.checks.execute import run_everywhere
 from certifier.checks.registry import load_all
-from certifier.context import CheckContext, Inventory, RunOptions
-from certifier.inventory import take_inventory
-from certifier.manifest import ManifestLoad, load_manifest
-from certifier.model import CheckResult
-from certifier.source import Checkout
+from certifier.checks.context import CheckContext, Inventory, RunOptions
+from certifier.connector.inventory import take_inventory
+from certifier.connector.manifest import ManifestLoad, load_manifest
+from certifier.core.model import CheckResult
+from certifier.source.checkout import Checkout
 
 CONNECTORS = Path(__file__).parent.parent / "fixtures" / "connectors"
 MANIFESTS = Path(__file__).parent.parent / "fixtures" / "manifests"

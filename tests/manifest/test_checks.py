@@ -8,8 +8,8 @@ import pytest
 
 from certifier.checks import execute
 from certifier.checks.registry import load_all
-from certifier.context import CheckContext, RunOptions
-from certifier.model import Outcome, Severity, Stage
+from certifier.checks.context import CheckContext, RunOptions
+from certifier.core.model import Outcome, Severity, Stage
 
 MINIMAL_APP = """
 deployAs:

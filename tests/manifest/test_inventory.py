@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 
-from certifier.connector import ConfigEntry
-from certifier.manifest import ManifestLoad
+from certifier.connector.model import ConfigEntry
+from certifier.connector.manifest import ManifestLoad
 
 
 def test_minimal_fixture(connector, inventory_of):

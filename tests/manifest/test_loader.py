@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from certifier.manifest import load_manifest
-from certifier.model import Severity
+from certifier.connector.manifest import load_manifest
+from certifier.core.model import Severity
 
 
 def only(load):

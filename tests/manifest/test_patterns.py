@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from certifier.manifest import load_manifest, manifest_validity
-from certifier.model import Severity
+from certifier.connector.manifest import load_manifest, manifest_validity
+from certifier.core.model import Severity
 
 SAMPLES = Path(__file__).parent.parent / "fixtures" / "manifests"
 ACCEPTED = sorted((SAMPLES / "accepted").glob("*.yaml"))

@@ -8,9 +8,9 @@ import shutil
 import pytest
 from jsonschema import Draft202012Validator
 
-from certifier.manifest.rulesdata import RulesDataError, secret_patterns, specification_rules
-from certifier.model import Outcome
-from certifier.paths import rules_dir
+from certifier.connector.manifest.rulesdata import RulesDataError, secret_patterns, specification_rules
+from certifier.core.model import Outcome
+from certifier.core.paths import rules_dir
 
 
 def test_shipped_data_files_load():

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from certifier.manifest import manifest_validity
+from certifier.connector.manifest import manifest_validity
 
 SERVICE_HEAD = """
 deployAs:
@@ -260,7 +260,7 @@ def test_valid_endpoints(messages, endpoint):
 
 def test_endpoint_pattern_does_not_backtrack():
     started = time.monotonic()
-    from certifier.manifest.schema import schema_issues
+    from certifier.connector.manifest.schema import schema_issues
     data = {"deployAs": [{"name": "svc", "applicationType": "service", "endpoint": "a" * 200000 + "!"}]}
     assert len(schema_issues(data)) == 1
     assert time.monotonic() - started < 20  # catastrophic backtracking would take hours

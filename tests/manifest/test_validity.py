@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from certifier.manifest import load_manifest, manifest_validity
-from certifier.model import Severity
+from certifier.connector.manifest import load_manifest, manifest_validity
+from certifier.core.model import Severity
 
 
 def test_valid_manifest(load_text):

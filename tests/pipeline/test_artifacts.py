@@ -6,8 +6,8 @@ import hashlib
 
 from certifier.checks import registry
 from certifier.checks.registry import Scope, check
-from certifier.model import Severity, Stage
-from certifier.pipeline import RunRequest, certify
+from certifier.core.model import Severity, Stage
+from certifier.engine.pipeline import RunRequest, certify
 from support import CONNECTORS
 
 

@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 from certifier.checks.registry import CheckCannotRun, CheckSpec, NotApplicable, Scope
-from certifier.connector import App, Connector
-from certifier.context import CheckContext, Inventory, RunOptions
-from certifier.model import Finding, Outcome, Severity, Stage
-from certifier.scheduler import run_stages
-from certifier.source import Checkout
+from certifier.connector.model import App, Connector
+from certifier.checks.context import CheckContext, Inventory, RunOptions
+from certifier.core.model import Finding, Outcome, Severity, Stage
+from certifier.engine.scheduler import run_stages
+from certifier.source.checkout import Checkout
 
 
 def spec(check_id: str, stage: Stage, func, *, scope=Scope.CONNECTOR, app_types=None, budget_s=5.0) -> CheckSpec:

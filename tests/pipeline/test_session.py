@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from certifier.session import RunSession
+from certifier.collect.session import RunSession
 
 
 def test_memo_runs_once_for_concurrent_callers(tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: make policy_builders importable
 
-from certifier.profiles import load_profile  # noqa: E402
+from certifier.policy.profiles import load_profile  # noqa: E402
 
 
 @pytest.fixture(scope="session")

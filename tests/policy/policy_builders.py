@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from certifier.model import CheckResult, Finding, Location, Outcome, Severity, Stage
-from certifier.waivers import Waiver
+from certifier.core.model import CheckResult, Finding, Location, Outcome, Severity, Stage
+from certifier.policy.waivers import Waiver
 
 TODAY = dt.date(2025, 6, 1)
 

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from certifier.model import DecisionKind, Outcome, Verdict
-from certifier.policy import blocking_findings, decide
-from certifier.profiles import load_profile
+from certifier.core.model import DecisionKind, Outcome, Verdict
+from certifier.policy.decide import blocking_findings, decide
+from certifier.policy.profiles import load_profile
 
 from policy_builders import TODAY, baseline, finding, result, waiver
 

@@ -7,9 +7,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certifier.model import DecisionKind, Outcome
-from certifier.policy import decide
-from certifier.profiles import load_profile
+from certifier.core.model import DecisionKind, Outcome
+from certifier.policy.decide import decide
+from certifier.policy.profiles import load_profile
 
 from policy_builders import TODAY, baseline, finding, result, waiver
 

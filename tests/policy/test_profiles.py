@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from certifier.model import DecisionKind, Verdict
-from certifier.paths import rules_dir
-from certifier.policy import decide
-from certifier.profiles import BlockAt, ProfileError, builtin_profiles, load_profile
+from certifier.core.model import DecisionKind, Verdict
+from certifier.core.paths import rules_dir
+from certifier.policy.decide import decide
+from certifier.policy.profiles import BlockAt, ProfileError, builtin_profiles, load_profile
 
 from policy_builders import TODAY, baseline, finding, result
 
@@ -140,7 +140,7 @@ def test_a_child_can_tighten_but_never_loosen(tmp_path):
 
 
 def test_certification_turns_certification_only_rules_back_on():
-    from certifier.policy_rules import gate, threshold
+    from certifier.policy.rules import gate, threshold
 
     preview, certification = load_profile("preview"), load_profile("certification")
     assert threshold(preview, "struct.test-script", "no-op", None).block_at is BlockAt.NEVER

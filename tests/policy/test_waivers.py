@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from certifier.model import DecisionKind, Outcome
-from certifier.policy import blocking_findings, decide
-from certifier.waivers import REFUSED, WaiverError, WaiverRefused, load_waivers
+from certifier.core.model import DecisionKind, Outcome
+from certifier.policy.decide import blocking_findings, decide
+from certifier.policy.waivers import REFUSED, WaiverError, WaiverRefused, load_waivers
 
 from policy_builders import TODAY, baseline, finding, result, waiver
 

@@ -13,8 +13,8 @@ from preview_support import simple_build  # noqa: E402
 
 @pytest.fixture
 def fake_build(monkeypatch):
-    import certifier.preview.deployment as deployment
-    from certifier.preview import builds
+    import certifier.collect.preview.deployment as deployment
+    from certifier.collect.preview import builds
 
     monkeypatch.setattr(builds, "build_of", simple_build)
     monkeypatch.setattr(deployment, "build_of", simple_build)

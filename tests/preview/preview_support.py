@@ -6,16 +6,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from certifier.context import CheckContext, RunOptions
-from certifier.inventory import take_inventory
-from certifier.preview.builds import BuildInfo
-from certifier.session import RunSession
-from certifier.source import fetch
+from certifier.checks.context import CheckContext, RunOptions
+from certifier.connector.inventory import take_inventory
+from certifier.collect.preview.builds import BuildInfo
+from certifier.collect.session import RunSession
+from certifier.source.checkout import fetch
 
 
 def simple_build(ctx, app) -> BuildInfo:
     """What the build stage does, reduced: copy, install, build; memoised per app in the session."""
-    from certifier import runner
+    from certifier.sandbox import runner
 
     def make() -> BuildInfo:
         workspace = runner.Workspace(ctx.session.workspace / "build" / app.name)

@@ -9,7 +9,7 @@ import pytest
 
 from certifier.checks import registry
 from certifier.checks.execute import run_everywhere
-from certifier.model import Outcome, Stage
+from certifier.core.model import Outcome, Stage
 from support import CONNECTORS
 
 from preview_support import preview_context  # noqa: E402  (tests/preview/, on sys.path via conftest)

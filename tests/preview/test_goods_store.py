@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.model import Outcome
+from certifier.core.model import Outcome
 from support import EXAMPLES
 from test_fixture_probes import explain, preview_results  # noqa: E402
 

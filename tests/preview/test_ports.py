@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from certifier.preview import ports
+from certifier.collect.preview import ports
 
 
 def test_a_free_port_is_bindable_and_outside_the_ephemeral_range():

@@ -8,15 +8,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from preview_stub import StubApp, extension_service  # noqa: E402
 
-from certifier.model import Severity
-from certifier.preview.probes.endpoint import probe_endpoint_path
-from certifier.preview.probes.event import probe_event_app
-from certifier.preview.probes.extension import probe_extensions
-from certifier.preview.probes.job import probe_job
-from certifier.preview.probes.problems import Exposure
-from certifier.preview.probes.robustness import probe_robustness
-from certifier.preview.probes.target import ExtensionDef, SubscriptionDef, Target, Trigger
-from certifier.preview.seed import SeedData
+from certifier.core.model import Severity
+from certifier.collect.preview.probes.endpoint import probe_endpoint_path
+from certifier.collect.preview.probes.event import probe_event_app
+from certifier.collect.preview.probes.extension import probe_extensions
+from certifier.collect.preview.probes.job import probe_job
+from certifier.collect.preview.probes.problems import Exposure
+from certifier.collect.preview.probes.robustness import probe_robustness
+from certifier.collect.preview.probes.target import ExtensionDef, SubscriptionDef, Target, Trigger
+from certifier.collect.preview.seed import SeedData
 
 TOKEN = "s3cr3t-token-value-1234567890"
 CART = {"id": "c0ffee00-0000-4000-8000-000000000001", "version": 1, "cartState": "Active", "lineItems": []}

@@ -15,8 +15,8 @@ from preview_support import preview_context  # noqa: E402
 
 from certifier.checks import registry  # noqa: E402
 from certifier.checks.execute import run_everywhere  # noqa: E402
-from certifier.model import Outcome, Stage  # noqa: E402
-from certifier.preview.remote import DescriptorError, load_descriptor, validate  # noqa: E402
+from certifier.core.model import Outcome, Stage  # noqa: E402
+from certifier.collect.preview.remote import DescriptorError, load_descriptor, validate  # noqa: E402
 from support import CONNECTORS  # noqa: E402
 
 TOKEN = "remote-token-0123456789abcdef"

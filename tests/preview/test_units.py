@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from certifier.connector import App, ConfigEntry, Connector
-from certifier.model import Severity
-from certifier.preview.appenv import Credentials, app_environment, plausible_value, secret_value
-from certifier.preview.mc import McFacts, decide, read_facts
-from certifier.preview.probes.leaks import leaked_secrets, stack_trace
-from certifier.preview.probes.redact import Redactor
-from certifier.preview.seed import load_plan, resolve
+from certifier.connector.model import App, ConfigEntry, Connector
+from certifier.core.model import Severity
+from certifier.collect.preview.appenv import Credentials, app_environment, plausible_value, secret_value
+from certifier.collect.preview.mc import McFacts, decide, read_facts
+from certifier.collect.preview.probes.leaks import leaked_secrets, stack_trace
+from certifier.collect.preview.probes.redact import Redactor
+from certifier.collect.preview.seed import load_plan, resolve
 
 CREDS = Credentials("cert-project", "client", "emulator-secret-value")
 

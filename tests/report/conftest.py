@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from certifier import REPORT_SCHEMA_VERSION
-from certifier.model import (
+from certifier.core.model import (
     AppInfo,
     CheckResult,
     Decision,

@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from certifier.model import Report, Severity, Stage
+from certifier.core.model import Report, Severity, Stage
 from certifier.report.canonical import (
     ReportError,
     canonical_bytes,

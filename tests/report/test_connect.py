@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from certifier.model import Outcome, Stage
+from certifier.core.model import Outcome, Stage
 from certifier.report.canonical import seal
 from certifier.report.connect import GROUPS, connect_entries, created_at, entry_outcome
 

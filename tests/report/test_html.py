@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from certifier.model import DecisionKind, Outcome, Stage, Verdict
+from certifier.core.model import DecisionKind, Outcome, Stage, Verdict
 from certifier.report.canonical import seal
 from certifier.report.html import render_html
 
@@ -203,7 +203,7 @@ def test_policy_status_objects_are_translated_to_words(report):
 
 
 def test_recorded_reviews_are_shown_with_reviewer_and_inert_comments(report):
-    from certifier.model import Review
+    from certifier.core.model import Review
 
     review = Review(reviewer="ana@example.com", approve=False, comments="<script>alert(1)</script> needs scopes",
                     at="2026-11-22T10:00:00Z", verdict_before=Verdict.IN_PROGRESS,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certifier.model import Severity, Stage
+from certifier.core.model import Severity, Stage
 from certifier.report.canonical import seal
 from certifier.report.escape import md_escape
 from certifier.report.markdown import render_markdown
@@ -124,7 +124,7 @@ def test_every_table_row_keeps_its_columns_with_hostile_text(hostile):
 
 
 def test_positive_summary_says_no_blocking_findings(make_report, make_result):
-    from certifier.model import DecisionKind, Verdict
+    from certifier.core.model import DecisionKind, Verdict
 
     report = make_report(results=[make_result("spec.schema", Stage.SPECIFICATION, "pass")],
                          kind=DecisionKind.POSITIVE, verdict=Verdict.ACCEPTED)

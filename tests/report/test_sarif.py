@@ -14,9 +14,9 @@ import jsonschema
 import pytest
 
 from certifier.checks.registry import load_all
-from certifier.dedup import code_key
-from certifier.model import Finding, Location, Outcome, Severity, Stage
-from certifier.paths import rules_dir
+from certifier.core.dedup import code_key
+from certifier.core.model import Finding, Location, Outcome, Severity, Stage
+from certifier.core.paths import rules_dir
 from certifier.report.sarif import (
     FINGERPRINT_KEY,
     MAX_RESULTS_PER_RUN,

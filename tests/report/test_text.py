@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from certifier.model import Stage
+from certifier.core.model import Stage
 from certifier.report.canonical import seal
 from certifier.report.text import render_text
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from certifier.runner import Workspace
+from certifier.sandbox.runner import Workspace
 
 @pytest.fixture
 def workspace(tmp_path) -> Workspace:

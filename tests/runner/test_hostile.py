@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from certifier.runner import Limits, run, start
+from certifier.sandbox.runner import Limits, run, start
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox uid exists only when certifier runs as root")
@@ -158,7 +158,7 @@ def test_control_without_a_file_size_limit_the_file_is_written(workspace):
 
 
 def _allowed(env: dict) -> set[str]:
-    from certifier.runner_env import CA_VARIABLES, PROXY_VARIABLES
+    from certifier.sandbox.env import CA_VARIABLES, PROXY_VARIABLES
 
     fixed = {"PATH", "LANG", "LC_ALL", "TZ", "HOME", "TMPDIR", "TMP", "TEMP", "CI", "NO_UPDATE_NOTIFIER",
              "CERTIFIER_SANDBOX_RUN",

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from certifier import runner_env, runner_sandbox
-from certifier.runner import Limits, ProcessResult, Workspace, run, tool_env
-from certifier.runner_output import BoundedBuffer
+from certifier.sandbox import env as runner_env
+
+from certifier.sandbox import workspace as runner_sandbox
+from certifier.sandbox.runner import Limits, ProcessResult, Workspace, run, tool_env
+from certifier.sandbox.output import BoundedBuffer
 
 root_only = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox uid exists only when certifier runs as root")
 

@@ -6,7 +6,7 @@ import os
 import subprocess
 import time
 
-from certifier.runner_proc import kill_all, members
+from certifier.sandbox.proctable import kill_all, members
 
 NO_LEADER = 2**22 + 12345  # above pid_max defaults: a leader that has no descendants, session or group
 

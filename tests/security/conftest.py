@@ -11,11 +11,11 @@ import pytest
 
 from certifier.checks.execute import run_everywhere
 from certifier.checks.registry import get
-from certifier.context import CheckContext, RunOptions
-from certifier.inventory import take_inventory
-from certifier.model import CheckResult
-from certifier.session import RunSession
-from certifier.source import Checkout
+from certifier.checks.context import CheckContext, RunOptions
+from certifier.connector.inventory import take_inventory
+from certifier.core.model import CheckResult
+from certifier.collect.session import RunSession
+from certifier.source.checkout import Checkout
 from support import CONNECTORS, EXAMPLES
 
 

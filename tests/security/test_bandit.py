@@ -7,7 +7,7 @@ import json
 import pytest
 
 from certifier.checks.registry import CheckCannotRun
-from certifier.model import Outcome, Severity
+from certifier.core.model import Outcome, Severity
 from certifier.tools import bandit
 
 

@@ -1,4 +1,4 @@
-"""certifier.secrets: a secret is described, hashed or masked, never shown; placeholders are not secrets."""
+"""certifier.collect.secrets: a secret is described, hashed or masked, never shown; placeholders are not secrets."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import hashlib
 import pytest
 from hypothesis import given, strategies as st
 
-from certifier.secrets.redact import MASK, describe, mask_spans, scrub, secret_hash, snippet
-from certifier.secrets.rules import secret_rules
-from certifier.secrets.values import described_by_context, has_placeholder, locate, plausible
+from certifier.collect.secrets.redact import MASK, describe, mask_spans, scrub, secret_hash, snippet
+from certifier.collect.secrets.rules import secret_rules
+from certifier.collect.secrets.values import described_by_context, has_placeholder, locate, plausible
 
 SECRET = "q8Jd0bK2mZ7xP4vL9sT3nR6wY1cF5hA0"
 

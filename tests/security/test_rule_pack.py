@@ -10,8 +10,8 @@ import pytest
 
 from certifier.checks.security._workspace import ToolWorkspace
 from certifier.checks.security.rule_pack import RulePackError, load_rule_pack, validate_rule
-from certifier.model import Severity
-from certifier.runner import Limits, run, tool_env
+from certifier.core.model import Severity
+from certifier.sandbox.runner import Limits, run, tool_env
 from certifier.tools import semgrep
 from certifier.tools.locate import locate
 

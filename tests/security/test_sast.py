@@ -8,7 +8,7 @@ import pytest
 from certifier.checks.security import sast as sast_module
 from certifier.checks.security._scope import AppScope, weighed
 from certifier.checks.security.rule_pack import load_rule_pack
-from certifier.model import Outcome, Severity
+from certifier.core.model import Outcome, Severity
 from certifier.tools import semgrep
 from certifier.tools.semgrep import Match
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.model import Outcome, Severity
-from certifier.secrets import files as kinds
-from certifier.secrets.files import env_entries, kind_of, npmrc_credentials
+from certifier.core.model import Outcome, Severity
+from certifier.collect.secrets import files as kinds
+from certifier.collect.secrets.files import env_entries, kind_of, npmrc_credentials
 
 KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAuX2\n-----END RSA PRIVATE KEY-----\n"
 

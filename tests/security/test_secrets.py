@@ -10,8 +10,8 @@ import pytest
 
 from certifier.checks.registry import CheckCannotRun
 from certifier.checks.security import secrets as secrets_check
-from certifier.model import Outcome, Severity
-from certifier.pipeline import RunRequest, certify
+from certifier.core.model import Outcome, Severity
+from certifier.engine.pipeline import RunRequest, certify
 from certifier.tools import detect_secrets
 from support import make_tagged_repo
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from certifier.cli_service import tokens
+from certifier.cli.service import tokens
 from certifier.service.store.models import TokenRow
 from certifier.service.store.tokens import authenticate, create_token, hash_token, revoke_token
 from service_helpers import run_body

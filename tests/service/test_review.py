@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from certifier.model import Report, Verdict
+from certifier.core.model import Report, Verdict
 from certifier.report.canonical import verify
 from certifier.service.review import NotReviewable, reviewed_report
 from service_helpers import TEST_PROFILE, run_body
@@ -74,7 +74,7 @@ def test_only_runs_in_progress_can_be_reviewed(make_service, repo):
 
 
 def test_reviewed_report_is_pure_and_refuses_other_verdicts(repo, tmp_path):
-    from certifier.pipeline import RunRequest, certify
+    from certifier.engine.pipeline import RunRequest, certify
     from certifier.service.execute import STATIC_STAGES
 
     outcome = certify(RunRequest(source=str(repo("struct-no-readme")), tag="v1.0.0", stage="certification",

@@ -66,7 +66,7 @@ def server(request, tmp_path):
     tokens = {role: create_token(db, role, role) for role in ("marketplace", "reviewer", "reader")}
     db.dispose()
     port = free_port()
-    processes = [start([sys.executable, "-c", "from certifier.cli_service import serve; serve()", "--port",
+    processes = [start([sys.executable, "-c", "from certifier.cli.service import serve; serve()", "--port",
                         str(port), "--log-level", "warning"], env, tmp_path / "server.log")]
     if env.get("CERTIFIER_DISPATCH") == "celery":
         processes.append(start([sys.executable, "-m", "celery", "-A", "certifier.service.dispatch.celery_worker",

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import certifier.source_git as source_git
-from certifier import source_reuse
-from certifier.model import Stage
-from certifier.pipeline import RunRequest, certify
-from certifier.source import fetch
+import certifier.source.git as source_git
+from certifier.source import reuse as source_reuse
+from certifier.core.model import Stage
+from certifier.engine.pipeline import RunRequest, certify
+from certifier.source.checkout import fetch
 
 
 @pytest.fixture(autouse=True)

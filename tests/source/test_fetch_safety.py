@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from certifier import source_git
-from certifier.source import SourceError, fetch
+from certifier.source import git as source_git
+from certifier.source.checkout import SourceError, fetch
 
 
 def refused(source, tag, workspace, **options) -> SourceError:

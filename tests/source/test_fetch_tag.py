@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.source import SourceError, describe, fetch, list_tags
+from certifier.source.checkout import SourceError, describe, fetch, list_tags
 
 
 def refused(source, tag, workspace, **options) -> SourceError:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from certifier import source_git
-from certifier.source_git import BoundedSink, GitRunner
+from certifier.source import git as source_git
+from certifier.source.git import BoundedSink, GitRunner
 
 
 def test_git_sees_exactly_the_scrubbed_environment(tmp_path, monkeypatch):

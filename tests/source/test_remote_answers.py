@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from certifier.source import SourceError, fetch
+from certifier.source.checkout import SourceError, fetch
 
 
 def serve(status: int) -> ThreadingHTTPServer:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.source import SourceError, redact_source
-from certifier.source_url import SourceKind, classify_source, validate_tag
+from certifier.source.checkout import SourceError, redact_source
+from certifier.source.url import SourceKind, classify_source, validate_tag
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from certifier.source import SourceError, describe, fetch
+from certifier.source.checkout import SourceError, describe, fetch
 
 
 def refused(source, workspace, **options) -> SourceError:

@@ -1,6 +1,6 @@
 """Test factory for the structure stage: a CheckContext for a connector folder on disk.
 
-It uses certifier.inventory.take_inventory when that module exists; otherwise it builds the Connector
+It uses certifier.connector.inventory.take_inventory when that module exists; otherwise it builds the Connector
 model from connect.yaml itself (ruamel.yaml round-trip, for line numbers). Checks only see the
 Connector/App/Checkout contract either way.
 """
@@ -18,10 +18,10 @@ from ruamel.yaml import YAML
 
 from certifier.checks.execute import run_check, run_everywhere
 from certifier.checks.registry import CheckSpec, load_all
-from certifier.connector import App, ConfigEntry, Connector
-from certifier.context import CheckContext, Inventory, RunOptions
-from certifier.model import CheckResult
-from certifier.source import Checkout
+from certifier.connector.model import App, ConfigEntry, Connector
+from certifier.checks.context import CheckContext, Inventory, RunOptions
+from certifier.core.model import CheckResult
+from certifier.source.checkout import Checkout
 
 CONNECTORS = Path(__file__).parent.parent / "fixtures" / "connectors"
 
@@ -52,7 +52,7 @@ def make_checkout(root: Path) -> Checkout:
 def make_context(root: Path) -> CheckContext:
     checkout = make_checkout(root)
     try:
-        from certifier.inventory import take_inventory  # written concurrently by another helper
+        from certifier.connector.inventory import take_inventory  # written concurrently by another helper
     except ImportError:
         inventory = Inventory(checkout=checkout, manifest=None, connector=build_connector(root, checkout.files))
     else:
@@ -60,7 +60,7 @@ def make_context(root: Path) -> CheckContext:
     return CheckContext(inventory=inventory, options=RunOptions())
 
 
-# --- stand-in for certifier.inventory ---------------------------------------------------------------
+# --- stand-in for certifier.connector.inventory ---------------------------------------------------------------
 
 
 def build_connector(root: Path, files: tuple[str, ...]) -> Connector:
@@ -236,7 +236,7 @@ def fixture_dir() -> Callable[[str], Path]:
 
 @pytest.fixture
 def build_stand_in():
-    """The connect.yaml stand-in used when certifier.inventory is not importable (tested against it)."""
+    """The connect.yaml stand-in used when certifier.connector.inventory is not importable (tested against it)."""
     return build_connector
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from certifier.checks.execute import run_everywhere
-from certifier.checks.files import app_files
-from certifier.inventory import take_inventory
-from certifier.model import Outcome
+from certifier.connector.files import app_files
+from certifier.connector.inventory import take_inventory
+from certifier.core.model import Outcome
 
 
 def test_missing_app_folder_makes_app_checks_not_applicable(workdir, results):

@@ -8,7 +8,7 @@ import pytest
 
 from certifier.checks.structure.hygiene import classify
 from certifier.checks.structure.symlinks import escapes
-from certifier.model import Outcome, Severity
+from certifier.core.model import Outcome, Severity
 
 
 def one(results):

@@ -1,4 +1,4 @@
-"""certifier.checks.files: bounded, checkout-confined reading of untrusted files."""
+"""certifier.connector.files: bounded, checkout-confined reading of untrusted files."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from certifier.checks.files import (
+from certifier.connector.files import (
     Problem,
     files_under,
     line_of_key,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from certifier.checks.execute import run_everywhere
-from certifier.model import Outcome, Severity
+from certifier.core.model import Outcome, Severity
 
 # fixture -> {check id: (outcome, rule of the decisive finding or None)}; every other check must pass
 # (Info findings allowed) or be not-applicable.

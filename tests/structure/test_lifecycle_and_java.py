@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.model import Outcome, Severity
+from certifier.core.model import Outcome, Severity
 
 
 def rules_of(result):

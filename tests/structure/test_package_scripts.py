@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from certifier.model import Outcome, Severity
+from certifier.core.model import Outcome, Severity
 
 
 def rules_of(result):

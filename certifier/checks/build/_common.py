@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import posixpath
 
-from certifier.build import AppBuild, build_app
-from certifier.build.prepare import source_folder
-from certifier.checks.files import line_of_key, load_package_json
+from certifier.collect.build import AppBuild, build_app
+from certifier.collect.build.prepare import source_folder
+from certifier.connector.files import line_of_key, load_package_json
 from certifier.checks.registry import NotApplicable
-from certifier.context import CheckContext
-from certifier.model import Location
-from certifier.runner import ProcessResult
+from certifier.checks.context import CheckContext
+from certifier.core.model import Location
+from certifier.sandbox.runner import ProcessResult
 
 EVIDENCE_TAIL_CHARS = 4000
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.build.settings import CHECK_BUDGET_S
+from certifier.collect.build.settings import CHECK_BUDGET_S
 from certifier.checks.build._common import evidence, node_build, package_json_location, seconds
 from certifier.checks.registry import APP_TYPES, NotApplicable, Scope, SkipCheck, check
-from certifier.context import CheckContext
-from certifier.model import Finding, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Severity, Stage
 
 
 @check(

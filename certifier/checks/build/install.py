@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.build import InstallProblem
-from certifier.build.classify import error_lines
-from certifier.build.settings import CHECK_BUDGET_S
+from certifier.collect.build import InstallProblem
+from certifier.collect.build.classify import error_lines
+from certifier.collect.build.settings import CHECK_BUDGET_S
 from certifier.checks.build._common import evidence, node_build, package_json_location, seconds
 from certifier.checks.registry import APP_TYPES, CheckCannotRun, Scope, check
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @check(

@@ -5,14 +5,14 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from certifier.build import InstallProblem, build_app
-from certifier.build.classify import error_lines
-from certifier.build.prepare import source_folder
-from certifier.build.settings import CHECK_BUDGET_S
+from certifier.collect.build import InstallProblem, build_app
+from certifier.collect.build.classify import error_lines
+from certifier.collect.build.prepare import source_folder
+from certifier.collect.build.settings import CHECK_BUDGET_S
 from certifier.checks.build._common import evidence, seconds
 from certifier.checks.registry import APP_TYPES, CheckCannotRun, NotApplicable, Scope, check
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @check(

@@ -8,12 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from certifier.advisories.config import bounded, limit
-from certifier.advisories.licenses import Classification, Policy, classify
-from certifier.advisories.lock_common import folder_of, license_text
-from certifier.advisories.model import NPM, LockfileInventory, Package
-from certifier.checks.files import join, read_file
-from certifier.model import Finding, Location, Severity
+from certifier.collect.advisories.config import bounded, limit
+from certifier.collect.advisories.licenses import Classification, Policy, classify
+from certifier.collect.advisories.lock_common import folder_of, license_text
+from certifier.collect.advisories.model import NPM, LockfileInventory, Package
+from certifier.connector.files import join, read_file
+from certifier.core.model import Finding, Location, Severity
 
 
 def policy_of(extra: dict[str, Any]) -> Policy:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Callable, TypeVar
 
-from certifier.advisories.config import limit
-from certifier.advisories.discover import find_lockfiles, lockfile_kind, parse_lockfile
-from certifier.advisories.model import LockfileError, LockfileInventory
-from certifier.advisories.online import OnlineError, OnlineSource, configured
-from certifier.advisories.store import AdvisoryDB, AdvisoryDBError, open_db
-from certifier.checks.files import app_folder, files_under, load_package_json
+from certifier.collect.advisories.config import limit
+from certifier.collect.advisories.discover import find_lockfiles, lockfile_kind, parse_lockfile
+from certifier.collect.advisories.model import LockfileError, LockfileInventory
+from certifier.collect.advisories.online import OnlineError, OnlineSource, configured
+from certifier.collect.advisories.store import AdvisoryDB, AdvisoryDBError, open_db
+from certifier.connector.files import app_folder, files_under, load_package_json
 from certifier.checks.registry import CheckCannotRun, NotApplicable
-from certifier.context import CheckContext
+from certifier.checks.context import CheckContext
 
 T = TypeVar("T")
 Parsed = LockfileInventory | LockfileError

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certifier.advisories.config import bounded, limit
-from certifier.advisories.manifests import python_declared
+from certifier.collect.advisories.config import bounded, limit
+from certifier.collect.advisories.manifests import python_declared
 from certifier.checks.dependencies._shared import workspace_lockfiles
-from certifier.checks.files import files_under, join, load_package_json
+from certifier.connector.files import files_under, join, load_package_json
 from certifier.checks.registry import CheckCannotRun, NotApplicable
-from certifier.context import CheckContext
+from certifier.checks.context import CheckContext
 
 LOCAL_PROTOCOLS = ("file:", "link:", "workspace:", "portal:")
 GROUPS = ("dependencies", "devDependencies", "optionalDependencies")

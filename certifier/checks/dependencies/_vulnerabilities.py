@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from certifier.advisories.audit import AuditResult, audit
-from certifier.advisories.config import bounded, setting
-from certifier.advisories.matching import Match
-from certifier.advisories.online import OnlineError, OnlineSource
-from certifier.advisories.store import AdvisoryDBError, Snapshot
+from certifier.collect.advisories.audit import AuditResult, audit
+from certifier.collect.advisories.config import bounded, setting
+from certifier.collect.advisories.matching import Match
+from certifier.collect.advisories.online import OnlineError, OnlineSource
+from certifier.collect.advisories.store import AdvisoryDBError, Snapshot
 from certifier.checks.dependencies._shared import advisory_db, online_source, parsed_all
 from certifier.checks.registry import CheckCannotRun
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity
 
 
 @dataclass(frozen=True)

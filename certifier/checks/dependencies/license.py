@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.advisories.config import bounded
-from certifier.advisories.model import LockfileError
+from certifier.collect.advisories.config import bounded
+from certifier.collect.advisories.model import LockfileError
 from certifier.checks.dependencies._licensing import decide, policy_of, with_metadata
 from certifier.checks.dependencies._shared import app_dir, lockfiles_under, parsed_all, workspace_lockfiles
 from certifier.checks.dependencies._unlocked import without_lockfile
 from certifier.checks.registry import APP_TYPES, CheckCannotRun, Scope, check
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @check(

@@ -6,14 +6,14 @@ import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from certifier.advisories.model import LockfileError
-from certifier.advisories.sbom import Subject, build_bom, render
-from certifier.cache import reuse_or_make
+from certifier.collect.advisories.model import LockfileError
+from certifier.collect.advisories.sbom import Subject, build_bom, render
+from certifier.engine.cache import reuse_or_make
 from certifier.checks.dependencies._shared import all_lockfiles, parsed_all
 from certifier.checks.registry import CheckCannotRun, Scope, check
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
-from certifier.source import Checkout
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
+from certifier.source.checkout import Checkout
 
 ARTIFACT = "sbom.cdx.json"
 

@@ -8,8 +8,8 @@ from certifier.checks.dependencies._shared import app_dir, lockfiles_under
 from certifier.checks.dependencies._unlocked import without_lockfile
 from certifier.checks.dependencies._vulnerabilities import audit_lockfiles
 from certifier.checks.registry import APP_TYPES, Scope, check
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 REPO_CHECK = "deps.vulnerable-dependency-repo"
 

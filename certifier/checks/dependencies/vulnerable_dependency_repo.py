@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from certifier.checks.dependencies._shared import repo_lockfiles
 from certifier.checks.dependencies._vulnerabilities import audit_lockfiles
 from certifier.checks.registry import NotApplicable, Scope, check
-from certifier.context import CheckContext
-from certifier.model import Finding, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Severity, Stage
 
 
 @check(

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from certifier.checks.registry import CheckCannotRun, Evidence, NotApplicable, SkipCheck
-from certifier.model import Finding
-from certifier.preview.deployment import AppPreview, preview_deployment
-from certifier.preview.probes.problems import ProbeRun
+from certifier.core.model import Finding
+from certifier.collect.preview.deployment import AppPreview, preview_deployment
+from certifier.collect.preview.probes.problems import ProbeRun
 
 PROBE_BUDGET_S = 900.0  # any probe check may be the one that makes the run's deployment (bounded inside)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from certifier.checks.preview.common import PROBE_BUDGET_S, findings, probe_run
 from certifier.checks.registry import HTTP_APP_TYPES, Scope, check
-from certifier.model import Severity, Stage
+from certifier.core.model import Severity, Stage
 
 
 @check(

@@ -6,9 +6,9 @@ from typing import Any, Iterator
 
 from certifier.checks.preview.common import app_preview
 from certifier.checks.registry import NotApplicable
-from certifier.model import Finding, Severity
-from certifier.preview.deployment import AppPreview, preview_deployment
-from certifier.preview.scripts import ScriptRun
+from certifier.core.model import Finding, Severity
+from certifier.collect.preview.deployment import AppPreview, preview_deployment
+from certifier.collect.preview.scripts import ScriptRun
 
 
 def scripted_preview(ctx: Any, script: str) -> AppPreview:

@@ -4,9 +4,9 @@ config agrees with connect.yaml."""
 from __future__ import annotations
 
 from certifier.checks.registry import MC_APP_TYPES, Evidence, Scope, SkipCheck, check
-from certifier.model import Finding, Severity, Stage
-from certifier.preview.builds import build_of
-from certifier.preview.mc import decide, read_facts
+from certifier.core.model import Finding, Severity, Stage
+from certifier.collect.preview.builds import build_of
+from certifier.collect.preview.mc import decide, read_facts
 
 
 @check(

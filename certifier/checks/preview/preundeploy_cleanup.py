@@ -5,8 +5,8 @@ from __future__ import annotations
 from certifier.checks.preview.common import PROBE_BUDGET_S
 from certifier.checks.preview.lifecycle_common import failed_runs, scripted_preview
 from certifier.checks.registry import Evidence, Scope, check
-from certifier.model import Finding, Severity, Stage
-from certifier.preview.lifecycle import tracked
+from certifier.core.model import Finding, Severity, Stage
+from certifier.collect.preview.lifecycle import tracked
 
 
 @check(

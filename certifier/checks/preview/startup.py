@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from certifier.checks.preview.common import PROBE_BUDGET_S, app_preview
 from certifier.checks.registry import HTTP_APP_TYPES, CheckCannotRun, Evidence, Scope, check
-from certifier.model import Finding, Severity, Stage
+from certifier.core.model import Finding, Severity, Stage
 
 
 @check(

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from certifier.checks.files import read_file
-from certifier.secrets.redact import snippet
+from certifier.connector.files import read_file
+from certifier.collect.secrets.redact import snippet
 from certifier.tools.semgrep import MAX_TARGET_BYTES, Match
 
 MAX_MATCH_BYTES = 4096  # of matched code kept for the key

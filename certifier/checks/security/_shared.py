@@ -12,10 +12,10 @@ from certifier.checks.registry import CheckCannotRun
 from certifier.checks.security._scope import scanned_files, split_by_size
 from certifier.checks.security._workspace import tool_workspace
 from certifier.checks.security.rule_pack import RulePack, RulePackError, load_rule_pack
-from certifier.context import CheckContext
-from certifier.secrets.files import is_secret_file
-from certifier.secrets.rules import secret_rules
-from certifier.secrets.textscan import TextScan, scan_text
+from certifier.checks.context import CheckContext
+from certifier.collect.secrets.files import is_secret_file
+from certifier.collect.secrets.rules import secret_rules
+from certifier.collect.secrets.textscan import TextScan, scan_text
 from certifier.tools import bandit, detect_secrets, semgrep
 
 WALL_S = 240.0  # each scanner's budget; the checks' budgets are above it

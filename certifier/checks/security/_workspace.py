@@ -1,6 +1,6 @@
 """Where the certifier's OWN scanners run: a runner Workspace that keeps the invoking user.
 
-The runner (certifier/runner.py) runs connector code as an unprivileged sandbox uid when the certifier is
+The runner (certifier/sandbox/runner.py) runs connector code as an unprivileged sandbox uid when the certifier is
 root. Our scanners cannot run as that uid: they live in the tools virtualenv, whose interpreter may sit in
 a private directory (here .venv-tools/bin/python -> /root/.pyenv/..., mode 0700). They never execute
 connector code, they only read it, so they run as the certifier's user, and keep everything else of the
@@ -10,8 +10,8 @@ tree, the rlimits and the bounded, redacted output.
 
 from __future__ import annotations
 
-from certifier.runner import Workspace
-from certifier.session import RunSession
+from certifier.sandbox.runner import Workspace
+from certifier.collect.session import RunSession
 
 TOOLS_DIR = "security-tools"
 

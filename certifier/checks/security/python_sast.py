@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.checks.files import read_file
+from certifier.connector.files import read_file
 from certifier.checks.registry import APP_TYPES, Evidence, NotApplicable, Scope, check
 from certifier.checks.security._scope import AppScope, app_scope, is_test_code, weighed
 from certifier.checks.security._shared import bandit_run, python_files
-from certifier.context import CheckContext
-from certifier.dedup import code_key
-from certifier.model import Finding, Location, Severity, Stage
-from certifier.secrets.redact import snippet
+from certifier.checks.context import CheckContext
+from certifier.core.dedup import code_key
+from certifier.core.model import Finding, Location, Severity, Stage
+from certifier.collect.secrets.redact import snippet
 from certifier.tools.bandit import Issue
 
 SEVERITY = {"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.INFO}

@@ -13,9 +13,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from certifier.data_yaml import load_data
-from certifier.model import Severity
-from certifier.paths import rules_dir
+from certifier.core.data_yaml import load_data
+from certifier.core.model import Severity
+from certifier.core.paths import rules_dir
 
 PACK_DIR = "semgrep"
 SEVERITIES = {"ERROR": Severity.ERROR, "WARNING": Severity.WARNING, "INFO": Severity.INFO}

@@ -10,9 +10,9 @@ from certifier.checks.security._code import matched_code
 from certifier.checks.security._scope import AppScope, app_scope, is_test_code, scanned_files, weighed
 from certifier.checks.security._shared import SemgrepRun, semgrep_run
 from certifier.checks.security.rule_pack import Rule
-from certifier.context import CheckContext
-from certifier.dedup import code_key
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.dedup import code_key
+from certifier.core.model import Finding, Location, Severity, Stage
 from certifier.tools.semgrep import Match, is_target
 
 NOT_ANALYSED = "not-analysed"

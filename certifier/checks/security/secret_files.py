@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.checks.files import read_file
+from certifier.connector.files import read_file
 from certifier.checks.registry import Evidence, Scope, check
 from certifier.checks.security._scope import is_test_code, scanned_files
 from certifier.checks.security._shared import text_scan
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
-from certifier.secrets import files as kinds
-from certifier.secrets.files import Entry, env_entries, kind_of, npmrc_credentials
-from certifier.secrets.rules import secret_rules
-from certifier.secrets.textscan import ENCRYPTED_PRIVATE_KEY, PRIVATE_KEY, TextHit
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
+from certifier.collect.secrets import files as kinds
+from certifier.collect.secrets.files import Entry, env_entries, kind_of, npmrc_credentials
+from certifier.collect.secrets.rules import secret_rules
+from certifier.collect.secrets.textscan import ENCRYPTED_PRIVATE_KEY, PRIVATE_KEY, TextHit
 
 REMEDIATION = {
     "env-secret": "Remove the file from git (`git rm --cached`), rotate every secret it held (they stay in the "

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from certifier.checks.registry import CheckCannotRun, NotApplicable
-from certifier.connector import App, ConfigEntry, Connector
-from certifier.context import CheckContext
-from certifier.manifest import ManifestLoad
-from certifier.model import Finding, Severity
+from certifier.connector.model import App, ConfigEntry, Connector
+from certifier.checks.context import CheckContext
+from certifier.connector.manifest import ManifestLoad
+from certifier.core.model import Finding, Severity
 
 
 def manifest(ctx: CheckContext) -> ManifestLoad:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from certifier.checks.files import read_text
+from certifier.connector.files import read_text
 from certifier.checks.registry import NotApplicable, Scope, check
 from certifier.checks.specification._common import connector, finding
-from certifier.connector import Connector
-from certifier.context import CheckContext
-from certifier.manifest.rulesdata import ScopeRules, specification_rules
-from certifier.model import Finding, Severity, Stage
+from certifier.connector.model import Connector
+from certifier.checks.context import CheckContext
+from certifier.connector.manifest.rulesdata import ScopeRules, specification_rules
+from certifier.core.model import Finding, Severity, Stage
 
 README_NAMES = ("README.md", "README", "readme.md", "Readme.md", "README.markdown", "README.txt")
 

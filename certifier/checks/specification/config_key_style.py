@@ -7,10 +7,10 @@ from typing import Iterator
 
 from certifier.checks.registry import Scope, check
 from certifier.checks.specification._common import all_entries, connector, finding, owner
-from certifier.connector import App, ConfigEntry, Connector
-from certifier.context import CheckContext
-from certifier.manifest.rulesdata import specification_rules
-from certifier.model import Finding, Severity, Stage
+from certifier.connector.model import App, ConfigEntry, Connector
+from certifier.checks.context import CheckContext
+from certifier.connector.manifest.rulesdata import specification_rules
+from certifier.core.model import Finding, Severity, Stage
 
 
 @check(

@@ -7,9 +7,9 @@ from typing import Iterator
 
 from certifier.checks.registry import HTTP_APP_TYPES, Scope, check
 from certifier.checks.specification._common import apps_of_types, connector, finding
-from certifier.connector import App, Connector
-from certifier.context import CheckContext
-from certifier.model import Finding, Severity, Stage
+from certifier.connector.model import App, Connector
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Severity, Stage
 
 
 @check(

@@ -6,10 +6,10 @@ from typing import Iterator
 
 from certifier.checks.registry import NotApplicable, Scope, check
 from certifier.checks.specification._common import all_entries, connector, finding, owner
-from certifier.connector import Connector
-from certifier.context import CheckContext
-from certifier.manifest.rulesdata import specification_rules
-from certifier.model import Finding, Severity, Stage
+from certifier.connector.model import Connector
+from certifier.checks.context import CheckContext
+from certifier.connector.manifest.rulesdata import specification_rules
+from certifier.core.model import Finding, Severity, Stage
 
 
 @check(

@@ -6,10 +6,10 @@ from typing import Iterator
 
 from certifier.checks.registry import MC_APP_TYPES, Scope, check
 from certifier.checks.specification._common import apps_of_types, connector, finding
-from certifier.connector import App, ConfigEntry, Connector
-from certifier.context import CheckContext
-from certifier.manifest.rulesdata import specification_rules
-from certifier.model import Finding, Severity, Stage
+from certifier.connector.model import App, ConfigEntry, Connector
+from certifier.checks.context import CheckContext
+from certifier.connector.manifest.rulesdata import specification_rules
+from certifier.core.model import Finding, Severity, Stage
 
 LEGACY_TYPE = "mc-app"
 CURRENT_TYPE = "merchant-center-custom-application"

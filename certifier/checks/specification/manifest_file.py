@@ -6,9 +6,9 @@ from typing import Iterator
 
 from certifier.checks.registry import Scope, check
 from certifier.checks.specification._common import manifest
-from certifier.context import CheckContext
-from certifier.manifest import MANIFEST_FILE, ManifestLoad
-from certifier.model import Finding, Stage, Severity
+from certifier.checks.context import CheckContext
+from certifier.connector.manifest import MANIFEST_FILE, ManifestLoad
+from certifier.core.model import Finding, Stage, Severity
 
 MAX_LISTED = 5
 

@@ -6,9 +6,9 @@ from typing import Iterator
 
 from certifier.checks.registry import NotApplicable, Scope, check
 from certifier.checks.specification._common import manifest, why_no_model
-from certifier.context import CheckContext
-from certifier.manifest import validate_manifest
-from certifier.model import Finding, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.connector.manifest import validate_manifest
+from certifier.core.model import Finding, Severity, Stage
 
 
 @check(

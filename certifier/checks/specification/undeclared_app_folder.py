@@ -6,12 +6,12 @@ import fnmatch
 import posixpath
 from typing import Any, Iterator
 
-from certifier.checks.files import load_package_json
+from certifier.connector.files import load_package_json
 from certifier.checks.registry import Scope, check
 from certifier.checks.specification._common import connector
-from certifier.connector import Connector
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.connector.model import Connector
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 APP_MARKERS = ("package.json", "pom.xml")
 DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")

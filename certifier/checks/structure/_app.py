@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certifier.checks.files import (
+from certifier.connector.files import (
     PackageJson,
     app_folder,
     files_under,
@@ -15,8 +15,8 @@ from certifier.checks.files import (
 )
 from certifier.checks.registry import NotApplicable
 from certifier.checks.structure._rules import text_limit
-from certifier.context import CheckContext
-from certifier.model import Location
+from certifier.checks.context import CheckContext
+from certifier.core.model import Location
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from certifier.checks.files import load_package_json
+from certifier.connector.files import load_package_json
 from certifier.checks.structure._app import AppTree
 from certifier.checks.structure._rules import rule, text_limit
-from certifier.source import Checkout
+from certifier.source.checkout import Checkout
 
 KINDS = ("npm", "yarn", "pnpm")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from certifier.checks.files import TextFile, read_file
+from certifier.connector.files import TextFile, read_file
 from certifier.checks.structure._rules import rule, text_limit
-from certifier.context import CheckContext
+from certifier.checks.context import CheckContext
 
 _ATX = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^\s{0,3}([=\-~^*+#`'\"])\1{2,}\s*$")

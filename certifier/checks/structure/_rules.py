@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from certifier.data_yaml import load_data
-from certifier.paths import rules_dir
+from certifier.core.data_yaml import load_data
+from certifier.core.paths import rules_dir
 
 RULES_FILE = "structure.yaml"
 _LOCK = threading.Lock()

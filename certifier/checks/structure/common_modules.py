@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from certifier.checks.files import PackageJson, line_of_key, safe_path
+from certifier.connector.files import PackageJson, line_of_key, safe_path
 from certifier.checks.registry import APP_TYPES, Scope, check
 from certifier.checks.structure._app import AppTree, app_tree, node_package
 from certifier.checks.structure._rules import rule
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @dataclass(frozen=True)

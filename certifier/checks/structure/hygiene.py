@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from certifier.checks.registry import Scope, check
 from certifier.checks.structure._rules import bounded_list, rule
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 REMEDIATION = {
     "env-file": "Remove the file from git (`git rm --cached`), rotate any secret it held, add it to .gitignore, "

@@ -11,12 +11,12 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from certifier.checks.files import TextFile, read_file
+from certifier.connector.files import TextFile, read_file
 from certifier.checks.registry import HTTP_APP_TYPES, NotApplicable, Scope, check
 from certifier.checks.structure._app import AppTree, app_tree
 from certifier.checks.structure._rules import rule, text_limit
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 _PROPERTY_REF = re.compile(r"^\$\{([^}]{1,100})\}$")
 

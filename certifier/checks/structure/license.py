@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.checks.files import read_file
+from certifier.connector.files import read_file
 from certifier.checks.registry import Scope, check
 from certifier.checks.structure._rules import matches_any, rule, text_limit
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @check(

@@ -10,9 +10,9 @@ from certifier.checks.structure._app import AppTree, app_tree, package_json
 from certifier.checks.structure._rules import rule
 from certifier.checks.structure._scripts import Command, installs_or_builds, read_script
 from certifier.checks.structure._shell import first_word
-from certifier.connector import App, Connector
-from certifier.context import CheckContext
-from certifier.model import Finding, Severity, Stage
+from certifier.connector.model import App, Connector
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Severity, Stage
 
 LIFECYCLE = ("postDeploy", "preUndeploy")
 _EXTENSIONS = (".js", ".cjs", ".mjs", ".ts", ".cts", ".mts")

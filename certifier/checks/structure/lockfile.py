@@ -6,14 +6,14 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from certifier.checks.files import TextFile, read_file
+from certifier.connector.files import TextFile, read_file
 from certifier.checks.registry import APP_TYPES, NotApplicable, Scope, check
 from certifier.checks.structure._app import AppTree, app_tree, package_json
 from certifier.checks.structure._lockfiles import Lockfiles, lockfiles
 from certifier.checks.structure._rules import bounded_list, rule
 from certifier.checks.structure.common_modules import local_dependencies
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @check(

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from certifier.checks.files import PackageJson, line_of_key, read_file
+from certifier.connector.files import PackageJson, line_of_key, read_file
 from certifier.checks.registry import APP_TYPES, Scope, check
 from certifier.checks.structure._app import AppTree, app_tree, node_package
 from certifier.checks.structure._rules import rule
 from certifier.checks.structure.node_range import NodeRange, RangeError, parse_range, parse_version
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from certifier.checks.files import PackageJson, line_of_key
+from certifier.connector.files import PackageJson, line_of_key
 from certifier.checks.registry import APP_TYPES, NotApplicable, Scope, check
 from certifier.checks.structure._app import AppTree, app_tree, package_json
 from certifier.checks.structure._rules import rule
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @check(

@@ -8,9 +8,9 @@ from certifier.checks.registry import HTTP_APP_TYPES, MC_APP_TYPES, NotApplicabl
 from certifier.checks.structure._app import AppTree, app_tree
 from certifier.checks.structure._lockfiles import lockfiles
 from certifier.checks.structure._scripts import read_script
-from certifier.connector import App, Connector
-from certifier.context import CheckContext
-from certifier.model import Finding, Severity, Stage
+from certifier.connector.model import App, Connector
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Severity, Stage
 
 LOCKFILE_OF = {"npm": "package-lock.json", "yarn": "yarn.lock"}
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from certifier.checks.files import TextFile
+from certifier.connector.files import TextFile
 from certifier.checks.registry import Scope, check
 from certifier.checks.structure._readme import heading_matches, headings, read_readme, words_of
 from certifier.checks.structure._rules import rule
-from certifier.connector import ConfigEntry, Connector
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.connector.model import ConfigEntry, Connector
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @check(

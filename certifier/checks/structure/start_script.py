@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.checks.files import PackageJson
+from certifier.connector.files import PackageJson
 from certifier.checks.registry import HTTP_APP_TYPES, Scope, check
 from certifier.checks.structure._app import AppTree, app_tree, node_package, script_location
 from certifier.checks.structure._rules import rule
-from certifier.context import CheckContext
-from certifier.model import Finding, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Severity, Stage
 
 
 @check(

@@ -6,8 +6,8 @@ import posixpath
 from collections.abc import Iterator
 
 from certifier.checks.registry import Scope, check
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @check(

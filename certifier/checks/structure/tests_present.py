@@ -8,8 +8,8 @@ from fnmatch import fnmatchcase
 from certifier.checks.registry import HTTP_APP_TYPES, MC_APP_TYPES, Scope, check
 from certifier.checks.structure._app import AppTree, app_tree
 from certifier.checks.structure._rules import rule
-from certifier.context import CheckContext
-from certifier.model import Finding, Location, Severity, Stage
+from certifier.checks.context import CheckContext
+from certifier.core.model import Finding, Location, Severity, Stage
 
 
 @check(

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from certifier.errors import ConfigError
+from certifier.core.errors import ConfigError
 from certifier.service.store.db import Database, utcnow
 from certifier.service.store.models import TokenRow
 

@@ -1,0 +1,121 @@
+"""What the CLI commands print, and terminal progress. Returns exit codes; never decides anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from certifier.core.model import CheckResult, Outcome, Stage
+from certifier.engine.pipeline import RunRequest, certify
+
+
+def certify_and_print(request: RunRequest, fmt: str) -> int:
+    progress = _progress_bar() if fmt == "text" and _interactive() else None
+    with progress or _nothing():
+        outcome = certify(request, progress.hook if progress else None)
+    if fmt == "json":
+        click.echo(outcome.paths["json"].read_text() if "json" in outcome.paths else outcome.report.model_dump_json())
+    else:
+        from certifier.report.text import render_text
+
+        click.echo(render_text(outcome.report, paths={k: str(v) for k, v in outcome.paths.items()}))
+    return outcome.exit_code
+
+
+def manifest_and_print(directory: Path, fmt: str) -> int:
+    from certifier.cli.manifest_summary import summarize_manifest
+
+    summary = summarize_manifest(directory)
+    if fmt == "json":
+        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        state = "valid" if summary["manifest"]["valid"] else "INVALID"
+        click.echo(f"{summary['manifest']['file']}: {state}")
+        for f in summary["findings"]:
+            where = f"{f['path']}:{f['line']}" if f.get("line") else f.get("path") or ""
+            click.echo(f"  {f['severity']:<7} {where:<22} {f['message']}")
+    return 0 if summary["manifest"]["ok"] else 1
+
+
+def verify_and_print(file: Path) -> int:
+    from certifier.report.canonical import verify
+
+    outcome = verify(file.read_bytes())
+    click.echo(("OK " if outcome.ok else "TAMPERED OR INVALID ") + f"{file}: {outcome.message}")
+    return 0 if outcome.ok else 1
+
+
+def redecide_and_print(file: Path, profile_name: str, waivers_file: Path | None, fmt: str) -> int:
+    from certifier.policy.decide import decide
+    from certifier.policy.profiles import load_profile
+    from certifier.report.canonical import load_report
+    from certifier.policy.waivers import load_waivers
+
+    report = load_report(file)
+    profile = load_profile(profile_name)
+    waivers = load_waivers(waivers_file, connector_root=None) if waivers_file else []
+    app_types = {app.name: app.type for app in report.apps}
+    decision = decide(profile, report.results, waivers, today=date.today(), app_types=app_types)
+    if fmt == "json":
+        click.echo(decision.model_dump_json(indent=2))
+    else:
+        click.echo(f"{decision.verdict.value} ({profile.id} {profile.version}): {decision.summary}")
+        for step in decision.trace:
+            click.echo(f"  - [{step.rule}] {step.message}")
+    return decision.exit_code
+
+
+def render_and_print(file: Path, out_dir: Path) -> int:
+    from certifier.report.canonical import load_report
+    from certifier.report.write import write_all
+
+    for kind, path in sorted(write_all(load_report(file), out_dir).items()):
+        click.echo(f"{kind:<8} {path}")
+    return 0
+
+
+def _interactive() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+class _progress_bar:
+    """A rich progress display on stderr: one line per stage, advanced as results arrive."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                  console=Console(stderr=True), transient=True)
+        self._tasks: dict[Stage, int] = {}
+        self._counts: dict[Stage, int] = {}
+
+    def __enter__(self):
+        self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self._progress.__exit__(*exc)
+
+    def hook(self, kind: str, item: object) -> None:
+        if kind == "stage-start" and isinstance(item, Stage):
+            self._tasks[item] = self._progress.add_task(f"{item.value}: running")
+            self._counts[item] = 0
+        elif kind == "result" and isinstance(item, CheckResult) and item.stage in self._tasks:
+            self._counts[item.stage] += 1
+            mark = "" if item.outcome in (Outcome.PASS, Outcome.NOT_APPLICABLE) else f" (last: {item.check_id} {item.outcome.value})"
+            self._progress.update(self._tasks[item.stage],
+                                  description=f"{item.stage.value}: {self._counts[item.stage]} results{mark}")

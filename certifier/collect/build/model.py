@@ -1,0 +1,84 @@
+"""What building one app produced: the plain data the build checks and the preview stage read."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from certifier.sandbox.runner import ProcessResult, Workspace
+
+
+class InstallProblem(str, enum.Enum):
+    """Whose fault a failed install is: `environment` (registry, network, budget) means "could not decide"."""
+
+    OK = "ok"
+    CONNECTOR = "connector"
+    ENVIRONMENT = "environment"
+
+
+@dataclass(frozen=True)
+class TestCounts:
+    """Test results as the runner reported them; None where it does not say."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    framework: str  # node:test | jest | vitest | mocha | surefire
+    passed: int | None = None
+    failed: int | None = None
+    skipped: int | None = None
+    total: int | None = None
+    coverage_lines: float | None = None  # percent of lines covered, when a coverage summary was printed
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class AppBuild:
+    app: str
+    kind: str  # node | java
+    app_dir: Path  # where the app was installed and built in the workspace (start servers from here)
+    workspace: Workspace  # the sandbox the build ran in; run the app in the same one
+    package_manager: str | None  # npm | yarn | pnpm | maven
+    lockfile: str | None  # repo-relative lockfile that governed the install, None without one
+    install: ProcessResult | None = None
+    build: ProcessResult | None = None
+    test: ProcessResult | None = None
+    build_script: str | None = None  # gcp-build | build | None (nothing to build)
+    test_script: bool = False  # package.json has a test script
+    install_problem: InstallProblem = InstallProblem.OK
+    install_reason: str = ""  # why the install failed, in one line
+    tests: TestCounts | None = None
+    notes: tuple[str, ...] = ()  # e.g. "no lockfile: npm install (not reproducible)"
+    logs: dict[str, Path] = field(default_factory=dict)  # step -> full log file in the workspace
+
+    @property
+    def installed(self) -> bool:
+        return self.install is not None and self.install.ok
+
+    @property
+    def built(self) -> bool:
+        """Installed, and the build script (when there is one) succeeded."""
+        return self.installed and (self.build is None or self.build.ok)
+
+    @property
+    def ok(self) -> bool:
+        """The app can be started from `app_dir`: Node installed and built (tests are judged by build.test);
+        Java compiled by `mvn test`."""
+        if self.kind == "java":
+            return self.test is not None and self.install_problem is InstallProblem.OK
+        return self.built
+
+    @property
+    def reason(self) -> str:
+        """Why the app is not `ok` ('' when it is), in one line."""
+        if self.ok:
+            return ""
+        if self.install_problem is not InstallProblem.OK:
+            return f"install failed: {self.install_reason}"
+        if self.install is None and self.test is None:
+            return "; ".join(self.notes) or "the app was not built"
+        if self.build is not None and not self.build.ok:
+            return f"build script {self.build_script!r} failed ({self.build.killed_reason or f'exit code {self.build.exit_code}'})"
+        return "the app was not built"

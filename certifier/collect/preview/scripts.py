@@ -1,0 +1,48 @@
+"""postDeploy / preUndeploy of a local preview: the connect.yaml command, in the app's folder, with the
+app's configuration plus the CONNECT_* variables Connect gives to scripts (spec section 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCRIPT_BUDGET_S = 300.0
+GCP_PROJECT_ID = "cert-gcp-project"
+
+
+@dataclass(frozen=True)
+class ScriptRun:
+    name: str  # postDeploy | preUndeploy
+    attempt: int
+    result: Any  # runner.ProcessResult
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.result.ok)
+
+    def evidence(self) -> dict[str, Any]:
+        return {"script": self.name, "attempt": self.attempt, **self.result.evidence(2000)}
+
+
+def connect_variables(app_type: str, app_name: str, service_url: str | None) -> dict[str, str]:
+    if app_type == "service" and service_url:
+        return {"CONNECT_SERVICE_URL": service_url}
+    if app_type == "event":
+        return {"CONNECT_SUBSCRIPTION_DESTINATION": "GoogleCloudPubSub",
+                "CONNECT_GCP_PROJECT_ID": GCP_PROJECT_ID, "CONNECT_GCP_TOPIC_NAME": topic_name(app_name)}
+    return {}
+
+
+def topic_name(app_name: str) -> str:
+    """One topic per event app, so a subscription tells which app it delivers to."""
+    return f"cert-topic-{app_name}"
+
+
+def run_script(name: str, attempt: int, command: str, app_dir: Path, workspace: Any, env: dict[str, str],
+               secrets: tuple[str, ...]) -> ScriptRun:
+    from certifier.sandbox import runner
+
+    result = runner.run(["sh", "-c", command], cwd=app_dir, workspace=workspace, env=env,
+                        limits=runner.Limits(wall_s=SCRIPT_BUDGET_S), redact=secrets)
+    return ScriptRun(name, attempt, result)

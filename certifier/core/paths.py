@@ -1,0 +1,43 @@
+"""Where the data directories are: rules/ (schemas, profiles, rule packs) and report_templates/."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+_SOURCE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def rules_dir() -> Path:
+    """rules/ of this installation (CERTIFIER_RULES_DIR overrides it, for tests of other rule sets)."""
+    return _rules_dir(os.environ.get("CERTIFIER_RULES_DIR"))
+
+
+@lru_cache(maxsize=8)
+def _rules_dir(override: str | None) -> Path:  # asked for thousands of times a run: one Path per value
+    return Path(override) if override else _SOURCE_ROOT / "rules"
+
+
+def cache_root() -> Path:
+    """Caches of certifier (results, tool versions, kept checkouts, package downloads, the emulator)."""
+    return Path(os.environ.get("CERTIFIER_CACHE_DIR", Path.home() / ".cache" / "certifier"))
+
+
+def templates_dir() -> Path:
+    return _SOURCE_ROOT / "report_templates"
+
+
+@lru_cache(maxsize=4)
+def _digest_of(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def rules_digest() -> str:
+    """SHA-256 over every file of rules/: a report names exactly the rule set that produced it."""
+    return _digest_of(rules_dir())

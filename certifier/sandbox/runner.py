@@ -1,0 +1,54 @@
+"""The process runner: the one way certifier runs connector code (install, build, test, app servers,
+postDeploy/preUndeploy) and, with `tool_env`, the environment for its own tools.
+
+Every command gets
+  * an environment built from an allowlist (certifier.sandbox.env): none of our variables or secrets;
+    values of the caller's variables named *SECRET*/*TOKEN*/*PASSWORD*/*KEY* are redacted from output;
+  * HOME, TMPDIR and the npm cache in a `Workspace` (certifier.sandbox.workspace); registry lines (never
+    credentials) of the invoking user's ~/.npmrc are copied into the workspace's .npmrc;
+  * a wall-clock budget after which the whole process tree is killed (SIGTERM, then SIGKILL): a
+    supervisor (certifier/sandbox/jail.py) is a child subreaper, so descendants that called setsid stay
+    below it; a certifier-side backstop also kills the session, process group, and processes that carry
+    the run's mark (CERTIFIER_SANDBOX_RUN) in their environment;
+  * rlimits: RLIMIT_DATA (`memory_mb`; RLIMIT_AS would break Node's WebAssembly and fetch, which reserve
+    tens of GB of address space), RLIMIT_NPROC, RLIMIT_FSIZE, no core dumps; no_new_privs;
+  * output captured in bounded buffers (head and tail kept, the rest counted), secrets redacted.
+
+As root (RLIMIT_NPROC does not bind root, and root can write anywhere), the command runs as the
+workspace's own unprivileged uid (one per workspace root, in a shared sandbox group): the process limit
+binds, /proc/<pid>/environ of our processes is unreadable, and the only writable places are the
+workspace, the shared package cache and world-writable directories (/tmp, /dev/shm: files of others
+there stay protected). When nothing else uses that uid, every process of it is killed at the end.
+Not root, the command runs as the invoking user: environment, budget, tree kill, rlimits and output
+bounds still apply, but file permissions are the user's own and the code could signal the supervisor
+(the backstop above then still kills what it can find).
+Not isolated in either case: the network (installs need the registry) and reading world-readable files.
+`run`/`start` raise SandboxError only when the workspace cannot be set up (e.g. under /root).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from certifier.sandbox.env import tool_env
+from certifier.sandbox.process import RunningProcess
+from certifier.sandbox.workspace import SandboxError, Workspace
+from certifier.sandbox.types import Limits, ProcessResult
+
+__all__ = ["Limits", "ProcessResult", "RunningProcess", "SandboxError", "Workspace", "run", "start", "tool_env"]
+
+
+def run(argv: Sequence[str], *, cwd: Path, workspace: Workspace, env: Mapping[str, str] | None = None,
+        limits: Limits = Limits(), stdin: str | bytes | None = None, redact: Sequence[str] = ()) -> ProcessResult:
+    """Run a command to its end (or its budget) under the runner's protections."""
+    return RunningProcess(argv, cwd, workspace, env, limits, redact, stdin).wait()
+
+
+def start(argv: Sequence[str], *, cwd: Path, workspace: Workspace, env: Mapping[str, str] | None = None,
+          limits: Limits = Limits(), redact: Sequence[str] = ()) -> RunningProcess:
+    """Start a long-running command (an app server); a watchdog kills its tree at the wall-clock budget."""
+    process = RunningProcess(argv, cwd, workspace, env, limits, redact, None)
+    threading.Thread(target=process.wait, daemon=True, name=f"runner-watchdog-{process.pid}").start()
+    return process
