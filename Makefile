@@ -39,9 +39,10 @@ demo: install tools
 	bash scripts/make-demo-repo.sh examples/goods-store $(DEMO_REPO) $(DEMO_TAG)
 	$(VENV)/bin/certifier run $(DEMO_REPO) --tag $(DEMO_TAG) --stage preview --out $(DEMO_OUT)
 
-## lint: pyflakes over the code, tests and benchmarks
+## lint: pyflakes over the code, tests and benchmarks; import-linter: no package imports a later layer
 lint: install
 	$(PY) -m pyflakes certifier tests benchmarks scripts
+	$(VENV)/bin/lint-imports
 
 ## test: lint, then the whole suite (slow end-to-end tests included)
 test: install tools lint

@@ -19,7 +19,7 @@ from pathlib import Path
 from certifier.sandbox import runner
 from certifier.connector.inventory import take_inventory
 from certifier.core.model import Stage
-from certifier.engine.pipeline import RunRequest, certify
+from certifier.certify import RunRequest, certify
 from certifier.collect.preview.appenv import Credentials, app_environment
 from certifier.collect.preview.emulator import ensure_installed, start_emulator
 from certifier.collect.preview.launcher import PRELOAD, preload_env

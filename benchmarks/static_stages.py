@@ -32,11 +32,12 @@ from certifier.source import reuse as source_reuse
 from certifier.checks import registry
 from certifier.checks.execute import run_everywhere
 from certifier.checks.security._workspace import ToolWorkspace
-from certifier.checks.context import CheckContext, RunOptions
+from certifier.collect.context import CheckContext, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.core.model import Stage
 from certifier.core.paths import rules_dir
-from certifier.engine.pipeline import RunRequest, certify, run_tools
+from certifier.certify import RunRequest, certify
+from certifier.engine.run import run_tools
 from certifier.sandbox.runner import Limits, run, tool_env
 from certifier.collect.session import RunSession
 from certifier.source.checkout import fetch

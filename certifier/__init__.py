@@ -7,7 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 # is installed, and that package compiles 39 lark grammars at import: ~2 s added to every certifier
 # process (CLI, service, worker). Our schemas use the date, date-time and uri formats, which jsonschema
 # checks without it (uri through rfc3986-validator); only the iri formats go unchecked. Measured with
-# `python -X importtime -c "import certifier.engine.pipeline"`.
+# `python -X importtime -c "import certifier.certify"`.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 try:

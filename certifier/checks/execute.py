@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import time
 
-from certifier.checks.registry import CheckCannotRun, CheckSpec, Evidence, NotApplicable, Scope, SkipCheck
-from certifier.checks.context import CheckContext
+from certifier.core.errors import CannotRun
+from certifier.checks.registry import CheckSpec, Evidence, Scope, SkipCheck
+from certifier.core.errors import NotApplicable
+from certifier.collect.context import CheckContext
 from certifier.core.model import CheckResult, Finding, Outcome, Severity
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
         return result(spec, ctx, Outcome.NOT_APPLICABLE, str(reason), duration_s=_since(started))
     except SkipCheck as reason:
         return result(spec, ctx, Outcome.SKIP, str(reason), duration_s=_since(started))
-    except CheckCannotRun as reason:
+    except CannotRun as reason:
         return result(spec, ctx, Outcome.ERROR, str(reason), duration_s=_since(started))
     except Exception as crash:  # a bug or unexpected input: explicit error, never "no findings"
         log.exception("check %s crashed", spec.id)

@@ -13,25 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from certifier.core.app_types import APP_TYPES
+from certifier.core.errors import CannotRun
 from certifier.core.model import Finding, Severity, Stage
 
 CHECK_ID = re.compile(r"^[a-z]+(\.[a-z0-9]+(-[a-z0-9]+)*)+$")
 VERSION = re.compile(r"^\d+\.\d+\.\d+$")
-
-APP_TYPES = frozenset(
-    {
-        "service",
-        "event",
-        "job",
-        "merchant-center-custom-application",
-        "merchant-center-custom-view",
-        "mc-app",
-        "assets",
-    }
-)
-HTTP_APP_TYPES = frozenset({"service", "event", "job"})
-MC_APP_TYPES = frozenset({"merchant-center-custom-application", "merchant-center-custom-view", "mc-app"})
-
 
 class Scope(str, enum.Enum):
     CONNECTOR = "connector"
@@ -40,10 +27,6 @@ class Scope(str, enum.Enum):
 
 class MetadataError(ValueError):
     """A check was declared with invalid metadata (a programming error, caught at import)."""
-
-
-class NotApplicable(Exception):
-    """Raised by a check when it does not apply; the message is the reason shown in reports."""
 
 
 class SkipCheck(Exception):
@@ -56,7 +39,7 @@ class Evidence(dict):
     merged into CheckResult.evidence. Keep it bounded and redacted; it renders in every report format."""
 
 
-class CheckCannotRun(Exception):
+class CheckCannotRun(CannotRun):
     """Raised by a check when it could not do its job (tool crash, missing data): outcome `error`."""
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from certifier.core.model import CheckResult, Outcome, Stage
-from certifier.engine.pipeline import RunRequest, certify
+from certifier.certify import RunRequest, certify
 
 
 def certify_and_print(request: RunRequest, fmt: str) -> int:

@@ -1,4 +1,4 @@
-"""Command line: click commands only. The work is done by certifier.engine.pipeline and friends."""
+"""Command line: click commands only. The work is done by certifier.certify and friends."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from certifier import __version__
 from certifier.core.model import EXIT_CODES, EXIT_USAGE, DecisionKind, Stage
 
 STAGE_CHOICE = click.Choice(["preview", "publish", "certification"])
-STATIC_STAGES = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,10 +40,10 @@ def cli() -> None:
 def run(source, tag, stage, profile, waivers, out_dir, static_only, fmt, keep_workspace, no_cache, deployment) -> None:
     """Certify SOURCE (a path or git URL) at --tag and write JSON, HTML, Markdown and Connect reports."""
     from certifier.cli import console
-    from certifier.engine.pipeline import RunRequest
+    from certifier.certify import RunRequest
 
     request = RunRequest(source=source, tag=tag, stage=stage, profile=profile, waivers=waivers, out_dir=out_dir,
-                         stages=STATIC_STAGES if static_only else None, keep_workspace=keep_workspace,
+                         stages=Stage.static() if static_only else None, keep_workspace=keep_workspace,
                          use_cache=not no_cache, deployment=deployment)
     sys.exit(console.certify_and_print(request, fmt))
 

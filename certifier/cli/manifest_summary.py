@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 
 from certifier.checks import registry
-from certifier.checks.context import CheckContext, RunOptions
+from certifier.collect.context import CheckContext, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.connector.manifest import MANIFEST_FILE, manifest_validity
 from certifier.core.model import CheckResult, Outcome, Severity, Stage

@@ -9,14 +9,23 @@ touches the file system.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 import re
 from pathlib import Path
 from typing import Any
 
 from certifier.connector.model import App, ConfigEntry, Connector
-from certifier.checks.context import Inventory
 from certifier.connector.manifest import ManifestLoad, load_manifest
 from certifier.source.checkout import Checkout
+
+@dataclass(frozen=True)
+class Inventory:
+    """connect.yaml parsed once. `manifest` is the loader's result (certifier.connector.manifest.ManifestLoad)."""
+
+    checkout: Checkout
+    manifest: Any
+    connector: Connector | None
+
 
 SAFE_APP_NAME = re.compile(r"[a-zA-Z0-9_-]{2,256}")
 KINDS = ("standardConfiguration", "securedConfiguration")

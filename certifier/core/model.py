@@ -47,7 +47,7 @@ _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
 class Stage(str, enum.Enum):
-    """Stages of checks, in pipeline order (see certifier.engine.pipeline for the DAG)."""
+    """Stages of checks, in pipeline order (certifier.engine.stages has the DAG)."""
 
     SPECIFICATION = "specification"
     STRUCTURE = "structure"
@@ -55,6 +55,16 @@ class Stage(str, enum.Enum):
     DEPENDENCIES = "dependencies"
     BUILD = "build"
     PREVIEW = "preview"
+
+    @property
+    def runs_connector_code(self) -> bool:
+        """Installs, builds, tests and app servers: the connector author's code runs (in the sandbox)."""
+        return self in (Stage.BUILD, Stage.PREVIEW)
+
+    @classmethod
+    def static(cls) -> frozenset["Stage"]:
+        """The stages that only read the connector (offline, cacheable by content)."""
+        return frozenset(stage for stage in cls if not stage.runs_connector_code)
 
 
 class Location(_Frozen):

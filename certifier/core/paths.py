@@ -41,3 +41,14 @@ def _digest_of(root: Path) -> str:
 def rules_digest() -> str:
     """SHA-256 over every file of rules/: a report names exactly the rule set that produced it."""
     return _digest_of(rules_dir())
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 over certifier's own source: changed code never reuses results of the old code, even
+    when a check's version was not bumped."""
+    package = _SOURCE_ROOT / "certifier"
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

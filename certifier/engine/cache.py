@@ -13,58 +13,23 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
 from certifier import __version__
 from certifier.core.atomic import write_atomic
 from certifier.checks.registry import CheckSpec
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import CheckResult, Outcome, Stage
-from certifier.core.paths import cache_root
+from certifier.core.paths import cache_root, code_digest
 
 log = logging.getLogger(__name__)
 
-CACHEABLE_STAGES = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})
+CACHEABLE_STAGES = Stage.static()
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
-MAX_ARTIFACT_BYTES = 64 * 1024 * 1024
 
 
 def result_cache_dir() -> Path:
     return Path(os.environ.get("CERTIFIER_RESULT_CACHE_DIR", cache_root() / "results"))
-
-
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """SHA-256 over certifier's own source: changed code never reuses results of the old code, even
-    when a check's version was not bumped."""
-    package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def reuse_or_make(directory: Path | None, name: str, parts: Sequence[str], make: Callable[[], str]) -> str:
-    """Text of an artifact (e.g. the SBOM) kept in `directory` under a key of `parts` and certifier's own
-    version and code, else `make()`, kept there for the next run. No directory (--no-cache): `make()`."""
-    if directory is None:
-        return make()
-    key = hashlib.sha256("\x1f".join([__version__, code_digest(), name, *parts]).encode()).hexdigest()
-    path = directory / f"{key}.{name}"
-    try:
-        if path.stat().st_size <= MAX_ARTIFACT_BYTES:
-            return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass  # absent or unreadable: make it
-    text = make()
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"))
-    except OSError as error:  # a cache that cannot be written costs time, never the result
-        log.warning("could not keep %s in the artifact cache: %s", name, error)
-    return text
 
 
 class ResultCache:

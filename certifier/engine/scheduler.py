@@ -18,7 +18,7 @@ from certifier.checks.execute import result as make_result
 from certifier.checks.execute import not_applicable, run_check, targets
 from certifier.engine.cache import ResultCache
 from certifier.checks.registry import CheckSpec
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import CheckResult, Outcome, Stage, StageRun
 from certifier.engine.stages import BY_STAGE, StageSpec, ready_stages
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from certifier.checks.context import Inventory
+from certifier.collect.context import Inventory
 from certifier.core.model import CheckResult, Outcome, Stage
 
 

@@ -44,7 +44,7 @@ class ServiceConfig:
     redispatch_after_s: float = 300.0  # Celery: a queued run not picked up for this long is sent again
     poll_s: float = 1.0  # background loops' idle poll interval
     max_body_bytes: int = 256 * 1024
-    runner: str = "certifier.engine.pipeline:certify"  # module:function taking (RunRequest) -> RunOutcome
+    runner: str = "certifier.certify:certify"  # module:function taking (RunRequest) -> RunOutcome
 
     def profile_for(self, stage: str) -> str:
         return self.profiles.get(stage, stage)

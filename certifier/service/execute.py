@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from certifier.core.model import Stage
-from certifier.engine.pipeline import RunOutcome, RunRequest
+from certifier.certify import RunOutcome, RunRequest
 from certifier.service import callbacks
 from certifier.service.config import ServiceConfig
 from certifier.service.dispatch.lease import Heartbeat
@@ -25,7 +25,6 @@ from certifier.service.store.db import Database
 from certifier.service.store.models import RunRow
 
 log = logging.getLogger("certifier.service")
-STATIC_STAGES = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})
 _RUNNER_ACCEPTS_DEPLOYMENT = "deployment" in {f.name for f in dataclasses.fields(RunRequest)}
 
 
@@ -69,7 +68,7 @@ def _request(config: ServiceConfig, run: RunRow, work: Path) -> RunRequest:
         descriptor.write_text(run.deployment_json)
         extra["deployment"] = descriptor
     return RunRequest(source=run.repository_url, tag=run.tag, stage=run.stage, profile=run.profile,
-                      out_dir=work / "out", stages=STATIC_STAGES if config.static_only else None,
+                      out_dir=work / "out", stages=Stage.static() if config.static_only else None,
                       workspace=None, **extra)
 
 

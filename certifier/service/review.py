@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import update
 
 from certifier.core.model import EXIT_CODES, DecisionKind, Report, Review, TraceStep, Verdict
-from certifier.engine.pipeline import finding_status
+from certifier.certify import finding_status
 from certifier.policy.profiles import load_profile
 from certifier.report.canonical import seal
 from certifier.report.write import write_all

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from certifier.checks.registry import CheckCannotRun
+from certifier.core.errors import ToolError
 from certifier.sandbox.runner import Limits, ProcessResult, Workspace, run, tool_env
-from certifier.collect.secrets.redact import scrub
+from certifier.core.secrets.redact import scrub
 from certifier.tools.locate import locate
 
 MAX_OUTPUT_BYTES = 32 * 1024 * 1024
@@ -43,10 +43,10 @@ class ScanResult:
 
 
 def scan(root: Path, files: Sequence[str], workspace: Workspace, *, wall_s: float = 240.0) -> ScanResult:
-    """bandit's issues in `files` (repository-relative, under `root`); CheckCannotRun when it cannot run."""
+    """bandit's issues in `files` (repository-relative, under `root`); ToolError when it cannot run."""
     executable = locate("bandit")
     if executable is None:
-        raise CheckCannotRun("bandit is not installed (run `make tools`, or set CERTIFIER_BANDIT)")
+        raise ToolError("bandit is not installed (run `make tools`, or set CERTIFIER_BANDIT)")
     workspace.prepare()
     report = workspace.tmp / "bandit.json"
     report.unlink(missing_ok=True)
@@ -54,13 +54,13 @@ def scan(root: Path, files: Sequence[str], workspace: Workspace, *, wall_s: floa
             *("./" + name for name in sorted(files))]
     done = run(argv, cwd=root, workspace=workspace, env=tool_env(), limits=Limits(wall_s=wall_s))
     if done.timed_out or done.exit_code not in (0, 1):
-        raise CheckCannotRun(_failure(done))
+        raise ToolError(_failure(done))
     try:
         if report.stat().st_size > MAX_OUTPUT_BYTES:
-            raise CheckCannotRun("bandit wrote a report larger than the limit")
+            raise ToolError("bandit wrote a report larger than the limit")
         text = report.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError as missing:
-        raise CheckCannotRun("bandit wrote no report") from missing
+        raise ToolError("bandit wrote no report") from missing
     issues, errors = parse(text)
     return ScanResult(tuple(issues), tuple(errors), round(done.duration_s, 2))
 
@@ -70,9 +70,9 @@ def parse(text: str) -> tuple[list[Issue], list[str]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as bad:
-        raise CheckCannotRun(f"bandit report is not JSON ({bad.msg})") from bad
+        raise ToolError(f"bandit report is not JSON ({bad.msg})") from bad
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise CheckCannotRun("bandit report has no results list")
+        raise ToolError("bandit report has no results list")
     issues = [issue for issue in (_issue(raw) for raw in data["results"]) if issue is not None]
     errors = [_path(str(e.get("filename"))) for e in data.get("errors") or [] if isinstance(e, dict)]
     return issues, errors

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from certifier.checks.registry import CheckCannotRun
+from certifier.core.errors import ToolError
 from certifier.sandbox.runner import Limits, ProcessResult, Workspace, run, tool_env
-from certifier.collect.secrets.redact import scrub
+from certifier.core.secrets.redact import scrub
 from certifier.tools.locate import locate
 
 ARGV_BUDGET = 100_000
@@ -48,10 +48,10 @@ def command(executable: Path, disabled_filters: Sequence[str]) -> list[str]:
 
 def scan(root: Path, files: Sequence[str], workspace: Workspace, *, disabled_filters: Sequence[str] = (),
          wall_s: float = 240.0) -> ScanResult:
-    """Detections in `files` (repository-relative, under `root`); CheckCannotRun when it cannot run."""
+    """Detections in `files` (repository-relative, under `root`); ToolError when it cannot run."""
     executable = locate("detect-secrets")
     if executable is None:
-        raise CheckCannotRun("detect-secrets is not installed (run `make tools`, or set CERTIFIER_DETECT_SECRETS)")
+        raise ToolError("detect-secrets is not installed (run `make tools`, or set CERTIFIER_DETECT_SECRETS)")
     workspace.prepare()
     found: list[Detection] = []
     took, batches = 0.0, _chunks(sorted(files))
@@ -61,7 +61,7 @@ def scan(root: Path, files: Sequence[str], workspace: Workspace, *, disabled_fil
                    limits=Limits(wall_s=wall_s, max_output_bytes=MAX_OUTPUT_BYTES))
         took += done.duration_s
         if not done.ok or done.output_truncated:
-            raise CheckCannotRun(_failure(done))
+            raise ToolError(_failure(done))
         found += parse(done.stdout)
     return ScanResult(tuple(found), len(batches), round(took, 2))
 
@@ -71,10 +71,10 @@ def parse(text: str) -> list[Detection]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as bad:
-        raise CheckCannotRun(f"detect-secrets report is not JSON ({bad.msg})") from bad
+        raise ToolError(f"detect-secrets report is not JSON ({bad.msg})") from bad
     results = data.get("results") if isinstance(data, dict) else None
     if not isinstance(results, dict):
-        raise CheckCannotRun("detect-secrets report has no results mapping")
+        raise ToolError("detect-secrets report has no results mapping")
     found = []
     for path, items in results.items():
         for item in items if isinstance(items, list) else []:

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from certifier.checks.registry import CheckCannotRun
+from certifier.core.errors import ToolError
 from certifier.sandbox.runner import Limits, Workspace, run, tool_env
-from certifier.collect.secrets.redact import scrub
+from certifier.core.secrets.redact import scrub
 from certifier.tools.locate import locate
 
 EXTENSIONS = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".cts", ".mts", ".tsx")
@@ -96,13 +96,13 @@ def chunks(files: Sequence[str], budget: int = ARGV_BUDGET) -> list[list[str]]:
 
 def scan(root: Path, files: Sequence[str], workspace: Workspace, configs: Sequence[Path], *,
          wall_s: float = 240.0) -> ScanResult:
-    """Run the rule files `configs` over `files` (repository-relative, under `root`). Raises CheckCannotRun
+    """Run the rule files `configs` over `files` (repository-relative, under `root`). Raises ToolError
     when semgrep is missing, crashes, overruns its budget or writes no readable report."""
     executable = locate("semgrep")
     if executable is None:
-        raise CheckCannotRun("semgrep is not installed (run `make tools`, or set CERTIFIER_SEMGREP)")
+        raise ToolError("semgrep is not installed (run `make tools`, or set CERTIFIER_SEMGREP)")
     if not configs:
-        raise CheckCannotRun("no semgrep rule files to run")
+        raise ToolError("no semgrep rule files to run")
     workspace.prepare()
     matches, errors, scanned, took = [], [], [], 0.0
     batches = chunks(sorted(files))
@@ -114,7 +114,7 @@ def scan(root: Path, files: Sequence[str], workspace: Workspace, configs: Sequen
         done = run(argv, cwd=root, workspace=workspace, env=tool_env(ENV), limits=Limits(wall_s=wall_s))
         took += done.duration_s
         if not done.ok:
-            raise CheckCannotRun(_failure("semgrep", done))
+            raise ToolError(_failure("semgrep", done))
         found, problems, seen = parse(_read_report(report))
         matches += found
         errors += problems
@@ -133,12 +133,12 @@ def _read_report(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size == 0:  # the redirect creates the file before semgrep runs
-            raise CheckCannotRun("semgrep wrote no report")
+            raise ToolError("semgrep wrote no report")
         if size > MAX_OUTPUT_BYTES:
-            raise CheckCannotRun(f"semgrep wrote a {size} byte report, more than the {MAX_OUTPUT_BYTES} byte limit")
+            raise ToolError(f"semgrep wrote a {size} byte report, more than the {MAX_OUTPUT_BYTES} byte limit")
         return path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError as missing:
-        raise CheckCannotRun("semgrep wrote no report") from missing
+        raise ToolError("semgrep wrote no report") from missing
 
 
 def parse(text: str) -> tuple[list[Match], list[TargetError], list[str]]:
@@ -146,9 +146,9 @@ def parse(text: str) -> tuple[list[Match], list[TargetError], list[str]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as bad:
-        raise CheckCannotRun(f"semgrep report is not JSON ({bad.msg})") from bad
+        raise ToolError(f"semgrep report is not JSON ({bad.msg})") from bad
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
-        raise CheckCannotRun("semgrep report has no results list")
+        raise ToolError("semgrep report has no results list")
     matches = [m for m in (_match(r) for r in data["results"]) if m is not None]
     errors = [_target_error(e) for e in data.get("errors") or [] if isinstance(e, dict)]
     scanned = [_path(p) for p in (data.get("paths") or {}).get("scanned") or [] if isinstance(p, str)]
@@ -176,7 +176,7 @@ def _target_error(raw: dict) -> TargetError:
     path = raw.get("path")
     if not isinstance(path, str) or not any(kind.startswith(t) for t in TARGET_ERROR_TYPES):
         # a broken rule or an internal error: the scan as a whole cannot be trusted
-        raise CheckCannotRun(f"semgrep reported an error: {scrub(str(raw.get('message', kind)))[:300]}")
+        raise ToolError(f"semgrep reported an error: {scrub(str(raw.get('message', kind)))[:300]}")
     spans = raw.get("spans") or []
     line = spans[0].get("start", {}).get("line") if spans and isinstance(spans[0], dict) else None
     return TargetError(_path(path), kind, line if isinstance(line, int) else None)

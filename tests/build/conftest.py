@@ -12,7 +12,7 @@ import pytest
 
 from certifier.checks import registry
 from certifier.checks.execute import run_everywhere
-from certifier.checks.context import CheckContext, RunOptions
+from certifier.collect.context import CheckContext, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.collect.session import RunSession
 from certifier.source.checkout import fetch

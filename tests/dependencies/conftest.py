@@ -10,7 +10,7 @@ import pytest
 
 from certifier.checks.execute import run_check
 from certifier.checks.registry import load_all
-from certifier.checks.context import CheckContext, RunOptions
+from certifier.collect.context import CheckContext, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.collect.session import RunSession
 from certifier.source.checkout import Checkout

@@ -106,7 +106,7 @@ def test_sbom_check_needs_a_run_session(copy_connector, context_of):
 
 
 def test_a_pipeline_run_keeps_the_sbom_beside_the_reports(tmp_path):
-    from certifier.engine.pipeline import RunRequest, certify
+    from certifier.certify import RunRequest, certify
 
     out = tmp_path / "out"
     outcome = certify(RunRequest(source=str(CONNECTORS / "deps-fixable-high"), out_dir=out, use_cache=False,
@@ -118,7 +118,7 @@ def test_a_pipeline_run_keeps_the_sbom_beside_the_reports(tmp_path):
 
 
 def _licence_findings(tmp_path, profile_text: str) -> list:
-    from certifier.engine.pipeline import RunRequest, certify
+    from certifier.certify import RunRequest, certify
 
     profile = tmp_path / "licences.yaml"
     profile.write_text(profile_text)
@@ -149,7 +149,7 @@ def test_the_profile_deny_list_reaches_the_licence_check_of_a_run(tmp_path):
 
 def test_a_warm_run_of_the_same_commit_reuses_the_sbom_and_no_cache_renders_it(tmp_path, tagged_repo, monkeypatch):
     from certifier.checks.dependencies import sbom as sbom_check
-    from certifier.engine.pipeline import RunRequest, certify
+    from certifier.certify import RunRequest, certify
 
     rendered = []
     real = sbom_check.render

@@ -24,7 +24,7 @@ from certifier.checks.registry import load_all
 from certifier.core.model import Outcome, Stage
 from certifier.policy.decide import decide
 from certifier.policy.profiles import Profile, load_profile
-from certifier.engine.pipeline import RunRequest, certify
+from certifier.certify import RunRequest, certify
 from support import CONNECTORS, load_expectations, make_tagged_repo
 
 EXPECTATION_FILES = sorted((CONNECTORS / "expectations.d").glob("*.yaml"))

@@ -11,7 +11,7 @@ import pytest
 
 from certifier.checks.execute import run_everywhere
 from certifier.checks.registry import load_all
-from certifier.checks.context import CheckContext, Inventory, RunOptions
+from certifier.collect.context import CheckContext, Inventory, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.connector.manifest import ManifestLoad, load_manifest
 from certifier.core.model import CheckResult

@@ -8,7 +8,7 @@ import pytest
 
 from certifier.checks import execute
 from certifier.checks.registry import load_all
-from certifier.checks.context import CheckContext, RunOptions
+from certifier.collect.context import CheckContext, RunOptions
 from certifier.core.model import Outcome, Severity, Stage
 
 MINIMAL_APP = """

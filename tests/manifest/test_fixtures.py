@@ -8,7 +8,7 @@ import pytest
 
 from certifier.checks.execute import run_everywhere
 from certifier.checks.registry import load_all
-from certifier.checks.context import CheckContext, RunOptions
+from certifier.collect.context import CheckContext, RunOptions
 from certifier.core.model import Outcome
 
 CONNECTORS = Path(__file__).parent.parent / "fixtures" / "connectors"

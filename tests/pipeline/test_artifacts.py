@@ -7,7 +7,7 @@ import hashlib
 from certifier.checks import registry
 from certifier.checks.registry import Scope, check
 from certifier.core.model import Severity, Stage
-from certifier.engine.pipeline import RunRequest, certify
+from certifier.certify import RunRequest, certify
 from support import CONNECTORS
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from certifier.engine.cache import ResultCache
 from certifier.checks.execute import result as make_result
 from certifier.checks.registry import load_all
-from certifier.checks.context import CheckContext, RunOptions
+from certifier.collect.context import CheckContext, RunOptions
 from certifier.core.model import Outcome, Stage
-from certifier.engine.pipeline import RunRequest, certify
+from certifier.certify import RunRequest, certify
 from certifier.source.checkout import Checkout
 
 
@@ -39,7 +39,7 @@ def test_no_cache_runs_everything(tagged_repo, tmp_path, monkeypatch):
 
 def _ctx(tmp_path, tree="a" * 40, dirty=False):
     checkout = Checkout(path=tmp_path, source="x", tree=tree, dirty=dirty)
-    from certifier.checks.context import Inventory
+    from certifier.collect.context import Inventory
 
     return CheckContext(Inventory(checkout, None, None), RunOptions())
 

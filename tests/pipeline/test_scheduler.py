@@ -6,9 +6,11 @@ import threading
 import time
 from pathlib import Path
 
-from certifier.checks.registry import CheckCannotRun, CheckSpec, NotApplicable, Scope
+from certifier.checks.registry import CheckCannotRun, CheckSpec, Scope
+
+from certifier.core.errors import NotApplicable
 from certifier.connector.model import App, Connector
-from certifier.checks.context import CheckContext, Inventory, RunOptions
+from certifier.collect.context import CheckContext, Inventory, RunOptions
 from certifier.core.model import Finding, Outcome, Severity, Stage
 from certifier.engine.scheduler import run_stages
 from certifier.source.checkout import Checkout

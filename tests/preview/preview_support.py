@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from certifier.checks.context import CheckContext, RunOptions
+from certifier.collect.context import CheckContext, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.collect.preview.builds import BuildInfo
 from certifier.collect.session import RunSession

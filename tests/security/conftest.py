@@ -11,7 +11,7 @@ import pytest
 
 from certifier.checks.execute import run_everywhere
 from certifier.checks.registry import get
-from certifier.checks.context import CheckContext, RunOptions
+from certifier.collect.context import CheckContext, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.core.model import CheckResult
 from certifier.collect.session import RunSession

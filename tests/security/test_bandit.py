@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from certifier.checks.registry import CheckCannotRun
+from certifier.core.errors import ToolError
 from certifier.core.model import Outcome, Severity
 from certifier.tools import bandit
 
@@ -59,5 +59,5 @@ def test_bandit_report_parsing():
     assert errors == ["x/bad.py"]
     [issue] = issues
     assert (issue.path, issue.test_id, issue.cwe, issue.text) == ("x/a.py", "B106", "CWE-259", "Possible hard-coded password")
-    with pytest.raises(CheckCannotRun):
+    with pytest.raises(ToolError):
         bandit.parse("{}")

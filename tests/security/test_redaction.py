@@ -7,9 +7,9 @@ import hashlib
 import pytest
 from hypothesis import given, strategies as st
 
-from certifier.collect.secrets.redact import MASK, describe, mask_spans, scrub, secret_hash, snippet
-from certifier.collect.secrets.rules import secret_rules
-from certifier.collect.secrets.values import described_by_context, has_placeholder, locate, plausible
+from certifier.core.secrets.redact import MASK, describe, mask_spans, scrub, secret_hash, snippet
+from certifier.core.secrets.rules import secret_rules
+from certifier.core.secrets.values import described_by_context, has_placeholder, locate, plausible
 
 SECRET = "q8Jd0bK2mZ7xP4vL9sT3nR6wY1cF5hA0"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from certifier.core.model import Outcome, Severity
-from certifier.collect.secrets import files as kinds
-from certifier.collect.secrets.files import env_entries, kind_of, npmrc_credentials
+from certifier.core.secrets import files as kinds
+from certifier.core.secrets.files import env_entries, kind_of, npmrc_credentials
 
 KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAuX2\n-----END RSA PRIVATE KEY-----\n"
 

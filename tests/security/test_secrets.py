@@ -8,10 +8,10 @@ import logging
 
 import pytest
 
-from certifier.checks.registry import CheckCannotRun
+from certifier.core.errors import ToolError
 from certifier.checks.security import secrets as secrets_check
 from certifier.core.model import Outcome, Severity
-from certifier.engine.pipeline import RunRequest, certify
+from certifier.certify import RunRequest, certify
 from certifier.tools import detect_secrets
 from support import make_tagged_repo
 
@@ -89,7 +89,7 @@ def test_detect_secrets_failure_is_an_error(connector, check_on, monkeypatch, tm
     monkeypatch.setenv("CERTIFIER_DETECT_SECRETS", str(fake))
     result = only(check_on(connector("minimal"), "sec.secrets"))
     assert result.outcome is Outcome.ERROR and "detect-secrets failed" in result.summary
-    with pytest.raises(CheckCannotRun, match="not JSON"):
+    with pytest.raises(ToolError, match="not JSON"):
         detect_secrets.parse("nope")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from certifier.checks.registry import CheckCannotRun
+from certifier.core.errors import ToolError
 from certifier.checks.security._workspace import ToolWorkspace
 from certifier.checks.security.rule_pack import load_rule_pack
 from certifier.tools import semgrep
@@ -114,7 +114,7 @@ def test_a_file_named_like_an_option_is_a_file(tmp_path):
 
 def test_missing_semgrep_cannot_run(tmp_path, monkeypatch):
     monkeypatch.setenv("CERTIFIER_SEMGREP", str(tmp_path / "no-such-semgrep"))
-    with pytest.raises(CheckCannotRun, match="not installed"):
+    with pytest.raises(ToolError, match="not installed"):
         semgrep.scan(tiny(tmp_path), ["app.js"], ToolWorkspace(tmp_path / "ws"), PACK.files)
 
 
@@ -123,7 +123,7 @@ def test_a_crashing_semgrep_cannot_run(tmp_path, monkeypatch):
     fake.write_text("#!/bin/sh\necho 'Fatal error: out of memory' >&2\nexit 2\n")
     fake.chmod(0o755)
     monkeypatch.setenv("CERTIFIER_SEMGREP", str(fake))
-    with pytest.raises(CheckCannotRun, match="exit 2"):
+    with pytest.raises(ToolError, match="exit 2"):
         semgrep.scan(tiny(tmp_path), ["app.js"], ToolWorkspace(tmp_path / "ws"), PACK.files)
 
 
@@ -132,7 +132,7 @@ def test_a_semgrep_that_writes_no_report_cannot_run(tmp_path, monkeypatch):
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
     monkeypatch.setenv("CERTIFIER_SEMGREP", str(fake))
-    with pytest.raises(CheckCannotRun, match="no report"):
+    with pytest.raises(ToolError, match="no report"):
         semgrep.scan(tiny(tmp_path), ["app.js"], ToolWorkspace(tmp_path / "ws"), PACK.files)
 
 
@@ -159,7 +159,7 @@ def test_parse_reads_matches_errors_and_paths():
     (report(errors=[{"type": "Rule parse error", "message": "invalid pattern", "level": "error"}]), "reported an error"),
 ])
 def test_a_report_that_cannot_be_trusted_is_an_error(text, problem):
-    with pytest.raises(CheckCannotRun, match=problem):
+    with pytest.raises(ToolError, match=problem):
         semgrep.parse(text)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import time
 
-from certifier.engine.pipeline import RunOutcome, RunRequest
-from certifier.engine.pipeline import certify as real_certify
+from certifier.certify import RunOutcome, RunRequest
+from certifier.certify import certify as real_certify
 
 
 def certify(request: RunRequest) -> RunOutcome:

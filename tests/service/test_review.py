@@ -74,11 +74,11 @@ def test_only_runs_in_progress_can_be_reviewed(make_service, repo):
 
 
 def test_reviewed_report_is_pure_and_refuses_other_verdicts(repo, tmp_path):
-    from certifier.engine.pipeline import RunRequest, certify
-    from certifier.service.execute import STATIC_STAGES
+    from certifier.certify import RunRequest, certify
+    from certifier.core.model import Stage
 
     outcome = certify(RunRequest(source=str(repo("struct-no-readme")), tag="v1.0.0", stage="certification",
-                                 profile=str(TEST_PROFILE), stages=STATIC_STAGES))
+                                 profile=str(TEST_PROFILE), stages=Stage.static()))
     before = outcome.report
     after = reviewed_report(before, reviewer="r", approve=True, comments="", at="2025-01-01T00:00:00Z")
     assert before.decision.verdict is Verdict.IN_PROGRESS  # untouched

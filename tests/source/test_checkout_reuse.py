@@ -11,7 +11,7 @@ import pytest
 import certifier.source.git as source_git
 from certifier.source import reuse as source_reuse
 from certifier.core.model import Stage
-from certifier.engine.pipeline import RunRequest, certify
+from certifier.certify import RunRequest, certify
 from certifier.source.checkout import fetch
 
 

@@ -19,7 +19,7 @@ from ruamel.yaml import YAML
 from certifier.checks.execute import run_check, run_everywhere
 from certifier.checks.registry import CheckSpec, load_all
 from certifier.connector.model import App, ConfigEntry, Connector
-from certifier.checks.context import CheckContext, Inventory, RunOptions
+from certifier.collect.context import CheckContext, Inventory, RunOptions
 from certifier.core.model import CheckResult
 from certifier.source.checkout import Checkout
 

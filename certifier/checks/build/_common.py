@@ -7,8 +7,8 @@ import posixpath
 from certifier.collect.build import AppBuild, build_app
 from certifier.collect.build.prepare import source_folder
 from certifier.connector.files import line_of_key, load_package_json
-from certifier.checks.registry import NotApplicable
-from certifier.checks.context import CheckContext
+from certifier.core.errors import NotApplicable
+from certifier.collect.context import CheckContext
 from certifier.core.model import Location
 from certifier.sandbox.runner import ProcessResult
 

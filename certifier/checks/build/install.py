@@ -8,8 +8,9 @@ from certifier.collect.build import InstallProblem
 from certifier.collect.build.classify import error_lines
 from certifier.collect.build.settings import CHECK_BUDGET_S
 from certifier.checks.build._common import evidence, node_build, package_json_location, seconds
-from certifier.checks.registry import APP_TYPES, CheckCannotRun, Scope, check
-from certifier.checks.context import CheckContext
+from certifier.checks.registry import CheckCannotRun, Scope, check
+from certifier.core.app_types import APP_TYPES
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

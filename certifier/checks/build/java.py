@@ -10,8 +10,10 @@ from certifier.collect.build.classify import error_lines
 from certifier.collect.build.prepare import source_folder
 from certifier.collect.build.settings import CHECK_BUDGET_S
 from certifier.checks.build._common import evidence, seconds
-from certifier.checks.registry import APP_TYPES, CheckCannotRun, NotApplicable, Scope, check
-from certifier.checks.context import CheckContext
+from certifier.checks.registry import CheckCannotRun, Scope, check
+from certifier.core.app_types import APP_TYPES
+from certifier.core.errors import NotApplicable
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

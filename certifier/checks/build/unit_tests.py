@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from certifier.collect.build import AppBuild
 from certifier.collect.build.settings import CHECK_BUDGET_S
 from certifier.checks.build._common import evidence, node_build, package_json_location, seconds
-from certifier.checks.registry import APP_TYPES, NotApplicable, Scope, SkipCheck, check
-from certifier.checks.context import CheckContext
+from certifier.checks.registry import Scope, SkipCheck, check
+from certifier.core.app_types import APP_TYPES
+from certifier.core.errors import NotApplicable
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

@@ -11,8 +11,9 @@ from certifier.collect.advisories.model import LockfileError, LockfileInventory
 from certifier.collect.advisories.online import OnlineError, OnlineSource, configured
 from certifier.collect.advisories.store import AdvisoryDB, AdvisoryDBError, open_db
 from certifier.connector.files import app_folder, files_under, load_package_json
-from certifier.checks.registry import CheckCannotRun, NotApplicable
-from certifier.checks.context import CheckContext
+from certifier.checks.registry import CheckCannotRun
+from certifier.core.errors import NotApplicable
+from certifier.collect.context import CheckContext
 
 T = TypeVar("T")
 Parsed = LockfileInventory | LockfileError

@@ -8,8 +8,9 @@ from certifier.collect.advisories.config import bounded, limit
 from certifier.collect.advisories.manifests import python_declared
 from certifier.checks.dependencies._shared import workspace_lockfiles
 from certifier.connector.files import files_under, join, load_package_json
-from certifier.checks.registry import CheckCannotRun, NotApplicable
-from certifier.checks.context import CheckContext
+from certifier.checks.registry import CheckCannotRun
+from certifier.core.errors import NotApplicable
+from certifier.collect.context import CheckContext
 
 LOCAL_PROTOCOLS = ("file:", "link:", "workspace:", "portal:")
 GROUPS = ("dependencies", "devDependencies", "optionalDependencies")

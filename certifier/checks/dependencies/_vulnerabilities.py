@@ -13,7 +13,7 @@ from certifier.collect.advisories.online import OnlineError, OnlineSource
 from certifier.collect.advisories.store import AdvisoryDBError, Snapshot
 from certifier.checks.dependencies._shared import advisory_db, online_source, parsed_all
 from certifier.checks.registry import CheckCannotRun
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity
 
 

@@ -9,8 +9,9 @@ from certifier.collect.advisories.model import LockfileError
 from certifier.checks.dependencies._licensing import decide, policy_of, with_metadata
 from certifier.checks.dependencies._shared import app_dir, lockfiles_under, parsed_all, workspace_lockfiles
 from certifier.checks.dependencies._unlocked import without_lockfile
-from certifier.checks.registry import APP_TYPES, CheckCannotRun, Scope, check
-from certifier.checks.context import CheckContext
+from certifier.checks.registry import CheckCannotRun, Scope, check
+from certifier.core.app_types import APP_TYPES
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

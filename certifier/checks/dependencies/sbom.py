@@ -8,10 +8,10 @@ from pathlib import Path
 
 from certifier.collect.advisories.model import LockfileError
 from certifier.collect.advisories.sbom import Subject, build_bom, render
-from certifier.engine.cache import reuse_or_make
+from certifier.collect.artifacts import reuse_or_make
 from certifier.checks.dependencies._shared import all_lockfiles, parsed_all
 from certifier.checks.registry import CheckCannotRun, Scope, check
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 from certifier.source.checkout import Checkout
 

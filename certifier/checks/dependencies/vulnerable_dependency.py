@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from certifier.checks.dependencies._shared import app_dir, lockfiles_under
 from certifier.checks.dependencies._unlocked import without_lockfile
 from certifier.checks.dependencies._vulnerabilities import audit_lockfiles
-from certifier.checks.registry import APP_TYPES, Scope, check
-from certifier.checks.context import CheckContext
+from certifier.checks.registry import Scope, check
+from certifier.core.app_types import APP_TYPES
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 REPO_CHECK = "deps.vulnerable-dependency-repo"

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from certifier.checks.dependencies._shared import repo_lockfiles
 from certifier.checks.dependencies._vulnerabilities import audit_lockfiles
-from certifier.checks.registry import NotApplicable, Scope, check
-from certifier.checks.context import CheckContext
+from certifier.checks.registry import Scope, check
+from certifier.core.errors import NotApplicable
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Severity, Stage
 
 

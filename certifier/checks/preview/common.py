@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from certifier.checks.registry import CheckCannotRun, Evidence, NotApplicable, SkipCheck
+from certifier.checks.registry import CheckCannotRun, Evidence, SkipCheck
+
+from certifier.core.errors import NotApplicable
 from certifier.core.model import Finding
 from certifier.collect.preview.deployment import AppPreview, preview_deployment
 from certifier.collect.preview.probes.problems import ProbeRun

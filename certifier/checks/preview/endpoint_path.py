@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from certifier.checks.preview.common import PROBE_BUDGET_S, findings, probe_run
-from certifier.checks.registry import HTTP_APP_TYPES, Scope, check
+from certifier.checks.registry import Scope, check
+from certifier.core.app_types import HTTP_APP_TYPES
 from certifier.core.model import Severity, Stage
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from certifier.checks.preview.common import app_preview
-from certifier.checks.registry import NotApplicable
+from certifier.core.errors import NotApplicable
 from certifier.core.model import Finding, Severity
 from certifier.collect.preview.deployment import AppPreview, preview_deployment
 from certifier.collect.preview.scripts import ScriptRun

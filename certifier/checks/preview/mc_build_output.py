@@ -3,7 +3,9 @@ config agrees with connect.yaml."""
 
 from __future__ import annotations
 
-from certifier.checks.registry import MC_APP_TYPES, Evidence, Scope, SkipCheck, check
+from certifier.checks.registry import Evidence, Scope, SkipCheck, check
+
+from certifier.core.app_types import MC_APP_TYPES
 from certifier.core.model import Finding, Severity, Stage
 from certifier.collect.preview.builds import build_of
 from certifier.collect.preview.mc import decide, read_facts

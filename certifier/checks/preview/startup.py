@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from certifier.checks.preview.common import PROBE_BUDGET_S, app_preview
-from certifier.checks.registry import HTTP_APP_TYPES, CheckCannotRun, Evidence, Scope, check
+from certifier.checks.registry import CheckCannotRun, Evidence, Scope, check
+from certifier.core.app_types import HTTP_APP_TYPES
 from certifier.core.model import Finding, Severity, Stage
 
 

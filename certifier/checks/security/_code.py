@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from certifier.connector.files import read_file
-from certifier.collect.secrets.redact import snippet
+from certifier.core.secrets.redact import snippet
 from certifier.tools.semgrep import MAX_TARGET_BYTES, Match
 
 MAX_MATCH_BYTES = 4096  # of matched code kept for the key

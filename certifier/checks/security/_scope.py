@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from certifier.connector.files import app_folder, load_package_json
-from certifier.checks.registry import MC_APP_TYPES
-from certifier.checks.structure.common_modules import local_dependencies, target_of
+from certifier.core.app_types import MC_APP_TYPES
+from certifier.connector.layout import local_dependencies, target_of
 from certifier.connector.model import App
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Severity
-from certifier.collect.secrets.rules import secret_rules
+from certifier.core.secrets.rules import secret_rules
 
 VENDORED = "node_modules"
 

@@ -12,9 +12,9 @@ from certifier.checks.registry import CheckCannotRun
 from certifier.checks.security._scope import scanned_files, split_by_size
 from certifier.checks.security._workspace import tool_workspace
 from certifier.checks.security.rule_pack import RulePack, RulePackError, load_rule_pack
-from certifier.checks.context import CheckContext
-from certifier.collect.secrets.files import is_secret_file
-from certifier.collect.secrets.rules import secret_rules
+from certifier.collect.context import CheckContext
+from certifier.core.secrets.files import is_secret_file
+from certifier.core.secrets.rules import secret_rules
 from certifier.collect.secrets.textscan import TextScan, scan_text
 from certifier.tools import bandit, detect_secrets, semgrep
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from certifier.connector.files import read_file
-from certifier.checks.registry import APP_TYPES, Evidence, NotApplicable, Scope, check
+from certifier.checks.registry import Evidence, Scope, check
+from certifier.core.app_types import APP_TYPES
+from certifier.core.errors import NotApplicable
 from certifier.checks.security._scope import AppScope, app_scope, is_test_code, weighed
 from certifier.checks.security._shared import bandit_run, python_files
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.dedup import code_key
 from certifier.core.model import Finding, Location, Severity, Stage
-from certifier.collect.secrets.redact import snippet
+from certifier.core.secrets.redact import snippet
 from certifier.tools.bandit import Issue
 
 SEVERITY = {"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.INFO}

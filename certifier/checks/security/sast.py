@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from certifier.checks.registry import APP_TYPES, CheckCannotRun, Evidence, NotApplicable, Scope, check
+from certifier.checks.registry import CheckCannotRun, Evidence, Scope, check
+
+from certifier.core.app_types import APP_TYPES
+
+from certifier.core.errors import NotApplicable
 from certifier.checks.security._code import matched_code
 from certifier.checks.security._scope import AppScope, app_scope, is_test_code, scanned_files, weighed
 from certifier.checks.security._shared import SemgrepRun, semgrep_run
 from certifier.checks.security.rule_pack import Rule
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.dedup import code_key
 from certifier.core.model import Finding, Location, Severity, Stage
 from certifier.tools.semgrep import Match, is_target

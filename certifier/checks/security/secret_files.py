@@ -8,11 +8,11 @@ from certifier.connector.files import read_file
 from certifier.checks.registry import Evidence, Scope, check
 from certifier.checks.security._scope import is_test_code, scanned_files
 from certifier.checks.security._shared import text_scan
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
-from certifier.collect.secrets import files as kinds
-from certifier.collect.secrets.files import Entry, env_entries, kind_of, npmrc_credentials
-from certifier.collect.secrets.rules import secret_rules
+from certifier.core.secrets import files as kinds
+from certifier.core.secrets.files import Entry, env_entries, kind_of, npmrc_credentials
+from certifier.core.secrets.rules import secret_rules
 from certifier.collect.secrets.textscan import ENCRYPTED_PRIVATE_KEY, PRIVATE_KEY, TextHit
 
 REMEDIATION = {

@@ -13,13 +13,13 @@ from certifier.checks.registry import Evidence, Scope, check
 from certifier.checks.security._code import secret_value
 from certifier.checks.security._scope import is_test_code
 from certifier.checks.security._shared import detect_secrets_run, secret_scan_files, semgrep_run, text_scan
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
-from certifier.collect.secrets.files import is_secret_file
-from certifier.collect.secrets.redact import describe, secret_hash, snippet
-from certifier.collect.secrets.rules import secret_rules
+from certifier.core.secrets.files import is_secret_file
+from certifier.core.secrets.redact import describe, secret_hash, snippet
+from certifier.core.secrets.rules import secret_rules
 from certifier.collect.secrets.textscan import ENCRYPTED_PRIVATE_KEY, PRIVATE_KEY
-from certifier.collect.secrets.values import described_by_context, locate, plausible
+from certifier.core.secrets.values import described_by_context, locate, plausible
 
 REMEDIATION = ("Remove the secret from the repository and rotate it (it stays in the git history). Read it "
                "from process.env at run time and declare the key in securedConfiguration of connect.yaml.")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from certifier.checks.registry import CheckCannotRun, NotApplicable
+from certifier.checks.registry import CheckCannotRun
+
+from certifier.core.errors import NotApplicable
 from certifier.connector.model import App, ConfigEntry, Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.connector.manifest import ManifestLoad
 from certifier.core.model import Finding, Severity
 

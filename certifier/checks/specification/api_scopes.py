@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from certifier.connector.files import read_text
-from certifier.checks.registry import NotApplicable, Scope, check
+from certifier.checks.registry import Scope, check
+from certifier.core.errors import NotApplicable
 from certifier.checks.specification._common import connector, finding
 from certifier.connector.model import Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.connector.manifest.rulesdata import ScopeRules, specification_rules
 from certifier.core.model import Finding, Severity, Stage
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from certifier.checks.registry import NotApplicable, Scope, check
+from certifier.checks.registry import Scope, check
+
+from certifier.core.errors import NotApplicable
 from certifier.checks.specification._common import connector, finding
 from certifier.connector.model import App, Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Severity, Stage
 
 

@@ -8,7 +8,7 @@ from typing import Iterator
 from certifier.checks.registry import Scope, check
 from certifier.checks.specification._common import all_entries, connector, finding, owner
 from certifier.connector.model import App, ConfigEntry, Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.connector.manifest.rulesdata import specification_rules
 from certifier.core.model import Finding, Severity, Stage
 

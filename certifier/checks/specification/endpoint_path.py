@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterator
 
-from certifier.checks.registry import HTTP_APP_TYPES, Scope, check
+from certifier.checks.registry import Scope, check
+
+from certifier.core.app_types import HTTP_APP_TYPES
 from certifier.checks.specification._common import apps_of_types, connector, finding
 from certifier.connector.model import App, Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Severity, Stage
 
 

@@ -7,7 +7,7 @@ from typing import Iterator
 from certifier.checks.registry import Scope, check
 from certifier.checks.specification._common import apps_of_types, connector, finding
 from certifier.connector.model import App, Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.connector.manifest.cron import passes_official_search, strict_problem
 from certifier.connector.manifest.rulesdata import ScheduleRules, specification_rules
 from certifier.core.model import Finding, Severity, Stage

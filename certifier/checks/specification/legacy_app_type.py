@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from certifier.checks.registry import MC_APP_TYPES, Scope, check
+from certifier.checks.registry import Scope, check
+
+from certifier.core.app_types import MC_APP_TYPES
 from certifier.checks.specification._common import apps_of_types, connector, finding
 from certifier.connector.model import App, ConfigEntry, Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.connector.manifest.rulesdata import specification_rules
 from certifier.core.model import Finding, Severity, Stage
 

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from certifier.checks.registry import Scope, check
 from certifier.checks.specification._common import manifest
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.connector.manifest import MANIFEST_FILE, ManifestLoad
 from certifier.core.model import Finding, Stage, Severity
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from certifier.checks.registry import NotApplicable, Scope, check
+from certifier.checks.registry import Scope, check
+
+from certifier.core.errors import NotApplicable
 from certifier.checks.specification._common import manifest, why_no_model
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.connector.manifest import validate_manifest
 from certifier.core.model import Finding, Severity, Stage
 

@@ -10,7 +10,7 @@ from certifier.connector.files import load_package_json
 from certifier.checks.registry import Scope, check
 from certifier.checks.specification._common import connector
 from certifier.connector.model import Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 APP_MARKERS = ("package.json", "pom.xml")

@@ -13,9 +13,9 @@ from certifier.connector.files import (
     load_package_json,
     relative_to,
 )
-from certifier.checks.registry import NotApplicable
-from certifier.checks.structure._rules import text_limit
-from certifier.checks.context import CheckContext
+from certifier.core.errors import NotApplicable
+from certifier.connector.structure_rules import text_limit
+from certifier.collect.context import CheckContext
 from certifier.core.model import Location
 
 

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
-from pathlib import Path
-from typing import Any
 
-from certifier.connector.files import load_package_json
+from certifier.connector.layout import is_workspace_member
 from certifier.checks.structure._app import AppTree
-from certifier.checks.structure._rules import rule, text_limit
+from certifier.connector.structure_rules import rule
 from certifier.source.checkout import Checkout
 
 KINDS = ("npm", "yarn", "pnpm")
@@ -47,18 +44,3 @@ def _present(has, path) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def is_workspace_member(root: Path, files: tuple[str, ...], folder: str) -> bool:
-    """True when the root package.json `workspaces` (array or {packages: [...]}) matches the app folder."""
-    if "package.json" not in files or not folder:
-        return False
-    data = load_package_json(root, "package.json", text_limit()).data or {}
-    patterns = _workspace_patterns(data.get("workspaces"))
-    return any(fnmatchcase(folder, p.strip("./").rstrip("/")) for p in patterns)
-
-
-def _workspace_patterns(value: Any) -> list[str]:
-    if isinstance(value, dict):
-        value = value.get("packages")
-    if not isinstance(value, list):
-        return []
-    return [p for p in value if isinstance(p, str) and p.strip()]

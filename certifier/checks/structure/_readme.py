@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from certifier.connector.files import TextFile, read_file
-from certifier.checks.structure._rules import rule, text_limit
-from certifier.checks.context import CheckContext
+from certifier.connector.structure_rules import rule, text_limit
+from certifier.collect.context import CheckContext
 
 _ATX = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _UNDERLINE = re.compile(r"^\s{0,3}([=\-~^*+#`'\"])\1{2,}\s*$")

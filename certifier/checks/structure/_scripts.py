@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certifier.checks.structure._rules import rule
+from certifier.connector.structure_rules import rule
 from certifier.checks.structure._shell import commands, first_word
 
 # options that take a value and point the package manager at another package: we cannot resolve those

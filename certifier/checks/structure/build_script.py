@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from certifier.connector.files import PackageJson
-from certifier.checks.registry import APP_TYPES, MC_APP_TYPES, Scope, check
+from certifier.checks.registry import Scope, check
+from certifier.core.app_types import APP_TYPES, MC_APP_TYPES
 from certifier.checks.structure._app import AppTree, app_tree, node_package, script_location
-from certifier.checks.structure._rules import rule
-from certifier.checks.context import CheckContext
+from certifier.connector.structure_rules import rule
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Severity, Stage
 
 FRONT_END_TYPES = MC_APP_TYPES | {"assets"}

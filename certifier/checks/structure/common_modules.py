@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from certifier.connector.layout import LocalDependency, local_dependencies, target_of
 from certifier.connector.files import PackageJson, line_of_key, safe_path
-from certifier.checks.registry import APP_TYPES, Scope, check
+from certifier.checks.registry import Scope, check
+from certifier.core.app_types import APP_TYPES
 from certifier.checks.structure._app import AppTree, app_tree, node_package
-from certifier.checks.structure._rules import rule
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
-
-
-@dataclass(frozen=True)
-class LocalDependency:
-    field: str  # dependencies | devDependencies | ...
-    name: str
-    spec: str  # as written, e.g. file:../shared
 
 
 @check(
@@ -43,35 +34,6 @@ def common_modules(ctx: CheckContext) -> Iterator[Finding]:
     files = set(ctx.checkout.files) | set(ctx.checkout.symlinks)
     for dep in local_dependencies(parsed.data):
         yield judge(tree, parsed, dep, target_state(ctx.root, files, tree.folder, dep.spec))
-
-
-def local_dependencies(data: dict[str, Any] | None) -> list[LocalDependency]:
-    """Every dependency whose spec starts with file: or link: (pure)."""
-    if not isinstance(data, dict):
-        return []
-    protocols = tuple(rule("common_modules", "protocols"))
-    found = []
-    for field in rule("common_modules", "dependency_fields"):
-        deps = data.get(field)
-        if not isinstance(deps, dict):
-            continue
-        for name, spec in deps.items():
-            if isinstance(spec, str) and spec.strip().startswith(protocols):
-                found.append(LocalDependency(field, str(name), spec.strip()))
-    return found
-
-
-def target_of(folder: str, spec: str) -> str | None:
-    """Repo-relative POSIX target of a file:/link: spec, or None when it leaves the repository."""
-    raw = spec.split(":", 1)[1].replace("\\", "/")
-    if raw.startswith("//"):  # file:///abs/path
-        raw = raw[2:]
-    if raw.startswith("/") or (len(raw) > 1 and raw[1] == ":") or raw.startswith("~"):
-        return None
-    joined = posixpath.normpath(posixpath.join(folder, raw)) if raw else folder
-    if joined == ".." or joined.startswith("../"):
-        return None
-    return "" if joined == "." else joined
 
 
 def target_state(root: Path, files: set[str], folder: str, spec: str) -> tuple[str | None, str]:

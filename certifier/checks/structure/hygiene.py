@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from certifier.checks.registry import Scope, check
-from certifier.checks.structure._rules import bounded_list, rule
-from certifier.checks.context import CheckContext
+from certifier.connector.structure_rules import bounded_list, rule
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 REMEDIATION = {

@@ -12,10 +12,12 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from certifier.connector.files import TextFile, read_file
-from certifier.checks.registry import HTTP_APP_TYPES, NotApplicable, Scope, check
+from certifier.checks.registry import Scope, check
+from certifier.core.app_types import HTTP_APP_TYPES
+from certifier.core.errors import NotApplicable
 from certifier.checks.structure._app import AppTree, app_tree
-from certifier.checks.structure._rules import rule, text_limit
-from certifier.checks.context import CheckContext
+from certifier.connector.structure_rules import rule, text_limit
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 _PROPERTY_REF = re.compile(r"^\$\{([^}]{1,100})\}$")

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from certifier.connector.files import read_file
 from certifier.checks.registry import Scope, check
-from certifier.checks.structure._rules import matches_any, rule, text_limit
-from certifier.checks.context import CheckContext
+from certifier.connector.structure_rules import matches_any, rule, text_limit
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.checks.registry import HTTP_APP_TYPES, MC_APP_TYPES, NotApplicable, Scope, check
+from certifier.checks.registry import Scope, check
+
+from certifier.core.app_types import HTTP_APP_TYPES, MC_APP_TYPES
+
+from certifier.core.errors import NotApplicable
 from certifier.checks.structure._app import AppTree, app_tree, package_json
-from certifier.checks.structure._rules import rule
+from certifier.connector.structure_rules import rule
 from certifier.checks.structure._scripts import Command, installs_or_builds, read_script
 from certifier.checks.structure._shell import first_word
 from certifier.connector.model import App, Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Severity, Stage
 
 LIFECYCLE = ("postDeploy", "preUndeploy")

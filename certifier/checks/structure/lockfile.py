@@ -7,12 +7,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from certifier.connector.files import TextFile, read_file
-from certifier.checks.registry import APP_TYPES, NotApplicable, Scope, check
+from certifier.checks.registry import Scope, check
+from certifier.core.app_types import APP_TYPES
+from certifier.core.errors import NotApplicable
 from certifier.checks.structure._app import AppTree, app_tree, package_json
 from certifier.checks.structure._lockfiles import Lockfiles, lockfiles
-from certifier.checks.structure._rules import bounded_list, rule
+from certifier.connector.structure_rules import bounded_list, rule
 from certifier.checks.structure.common_modules import local_dependencies
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from certifier.connector.files import PackageJson, line_of_key, read_file
-from certifier.checks.registry import APP_TYPES, Scope, check
+from certifier.checks.registry import Scope, check
+from certifier.core.app_types import APP_TYPES
 from certifier.checks.structure._app import AppTree, app_tree, node_package
-from certifier.checks.structure._rules import rule
+from certifier.connector.structure_rules import rule
 from certifier.checks.structure.node_range import NodeRange, RangeError, parse_range, parse_version
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

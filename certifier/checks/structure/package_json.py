@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from certifier.connector.files import PackageJson, line_of_key
-from certifier.checks.registry import APP_TYPES, NotApplicable, Scope, check
+from certifier.checks.registry import Scope, check
+from certifier.core.app_types import APP_TYPES
+from certifier.core.errors import NotApplicable
 from certifier.checks.structure._app import AppTree, app_tree, package_json
-from certifier.checks.structure._rules import rule
-from certifier.checks.context import CheckContext
+from certifier.connector.structure_rules import rule
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

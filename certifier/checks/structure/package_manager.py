@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.checks.registry import HTTP_APP_TYPES, MC_APP_TYPES, NotApplicable, Scope, check
+from certifier.checks.registry import Scope, check
+
+from certifier.core.app_types import HTTP_APP_TYPES, MC_APP_TYPES
+
+from certifier.core.errors import NotApplicable
 from certifier.checks.structure._app import AppTree, app_tree
 from certifier.checks.structure._lockfiles import lockfiles
 from certifier.checks.structure._scripts import read_script
 from certifier.connector.model import App, Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Severity, Stage
 
 LOCKFILE_OF = {"npm": "package-lock.json", "yarn": "yarn.lock"}

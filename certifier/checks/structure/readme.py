@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from certifier.connector.files import TextFile
 from certifier.checks.registry import Scope, check
 from certifier.checks.structure._readme import heading_matches, headings, read_readme, words_of
-from certifier.checks.structure._rules import rule
+from certifier.connector.structure_rules import rule
 from certifier.connector.model import ConfigEntry, Connector
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from certifier.checks.registry import Scope, check
 from certifier.checks.structure._readme import heading_matches, headings, read_readme
-from certifier.checks.structure._rules import rule
-from certifier.checks.context import CheckContext
+from certifier.connector.structure_rules import rule
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}")

@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Iterator
 
 from certifier.checks.registry import Scope, check
-from certifier.checks.context import CheckContext
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from certifier.checks.registry import HTTP_APP_TYPES, MC_APP_TYPES, Scope, check
+from certifier.checks.registry import Scope, check
+
+from certifier.core.app_types import HTTP_APP_TYPES, MC_APP_TYPES
 from certifier.checks.structure._app import AppTree, app_tree
-from certifier.checks.structure._rules import rule
-from certifier.checks.context import CheckContext
+from certifier.connector.structure_rules import rule
+from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 

@@ -15,10 +15,10 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from certifier.connector.files import app_folder, load_package_json, safe_path
-from certifier.checks.registry import NotApplicable
-from certifier.checks.structure.common_modules import local_dependencies, target_of
-from certifier.checks.structure._lockfiles import is_workspace_member
-from certifier.checks.context import CheckContext
+from certifier.core.errors import NotApplicable
+from certifier.connector.layout import local_dependencies, target_of
+from certifier.connector.layout import is_workspace_member
+from certifier.collect.context import CheckContext
 from certifier.sandbox.runner import Workspace
 
 SKIPPED_DIRS = frozenset({"node_modules", ".git"})

@@ -14,9 +14,9 @@ from certifier.collect.build.model import AppBuild
 from certifier.collect.build.node import build_node
 from certifier.collect.build.prepare import app_workspace, prepare, source_folder
 from certifier.collect.build.settings import settings
-from certifier.checks.registry import CheckCannotRun, NotApplicable
-from certifier.checks.structure._lockfiles import is_workspace_member
-from certifier.checks.context import CheckContext
+from certifier.core.errors import CannotRun, NotApplicable
+from certifier.connector.layout import is_workspace_member
+from certifier.collect.context import CheckContext
 from certifier.sandbox.runner import ProcessResult, SandboxError
 
 LOG_LIMIT_CHARS = 2_000_000
@@ -24,7 +24,7 @@ LOG_LIMIT_CHARS = 2_000_000
 
 def build_app(ctx: CheckContext) -> AppBuild:
     """The build of ctx.app (computed once per run). Raises NotApplicable when the app cannot be built at
-    all (no folder, no package.json/pom.xml) and CheckCannotRun when the sandbox cannot be set up."""
+    all (no folder, no package.json/pom.xml) and CannotRun when the sandbox cannot be set up."""
     if ctx.app is None:
         raise NotApplicable("not an app")
     return ctx.session.memo(("build", ctx.app.name), lambda: _build(ctx))
@@ -37,7 +37,7 @@ def _build(ctx: CheckContext) -> AppBuild:
         workspace = app_workspace(ctx, cache=config.cache_dir)
         app_dir = prepare(ctx, workspace)
     except (SandboxError, OSError) as error:
-        raise CheckCannotRun(f"could not prepare the build workspace: {error}") from error
+        raise CannotRun(f"could not prepare the build workspace: {error}") from error
     log_step = _logger(ctx, workspace.root / "logs")
     if (app_dir / "package.json").is_file():
         member = is_workspace_member(ctx.root, ctx.checkout.files, folder)

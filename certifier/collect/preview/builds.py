@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from certifier.checks.registry import CheckCannotRun
+from certifier.core.errors import CannotRun
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ def build_of(ctx: Any, app: Any) -> BuildInfo:
     try:
         from certifier.collect.build import build_app
     except ImportError as error:
-        raise CheckCannotRun(f"the build stage is not available: {error}") from None
+        raise CannotRun(f"the build stage is not available: {error}") from None
     built = build_app(ctx.for_app(app))
     app_dir = getattr(built, "app_dir", None)
     workspace = getattr(built, "workspace", None)

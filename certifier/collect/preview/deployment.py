@@ -13,7 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from certifier.checks.registry import HTTP_APP_TYPES, CheckCannotRun
+from certifier.core.app_types import HTTP_APP_TYPES
+from certifier.core.errors import CannotRun
 from certifier.connector.model import App
 from certifier.collect.preview.appenv import AppEnv, Credentials, app_environment
 from certifier.collect.preview.builds import BuildInfo, build_of
@@ -54,9 +55,9 @@ class PreviewDeployment:
 
     def app(self, name: str) -> AppPreview:
         if self.error:
-            raise CheckCannotRun(f"no preview deployment: {self.error}")
+            raise CannotRun(f"no preview deployment: {self.error}")
         if name not in self.apps:
-            raise CheckCannotRun(f"app {name} is not part of the preview deployment")
+            raise CannotRun(f"app {name} is not part of the preview deployment")
         return self.apps[name]
 
 

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
-from certifier.checks.registry import HTTP_APP_TYPES
+from certifier.core.app_types import HTTP_APP_TYPES
 from certifier.core.paths import rules_dir
 from certifier.collect.preview.deployment import AppPreview, PreviewDeployment
 from certifier.collect.preview.launcher import Startup

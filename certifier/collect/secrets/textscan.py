@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Iterable
 
 from certifier.connector.files import read_file
-from certifier.collect.secrets.redact import describe, secret_hash, snippet
-from certifier.collect.secrets.rules import SecretRules
-from certifier.collect.secrets.values import has_placeholder
+from certifier.core.secrets.redact import describe, secret_hash, snippet
+from certifier.core.secrets.rules import SecretRules
+from certifier.core.secrets.values import has_placeholder
 
 PRIVATE_KEY = "private-key"
 ENCRYPTED_PRIVATE_KEY = "encrypted-private-key"

@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from certifier.collect.secrets.rules import secret_rules
+from certifier.core.secrets.rules import secret_rules
 
 MASK = "«redacted»"
 # A quoted literal or a bare run of token characters that is long and random enough to be a credential

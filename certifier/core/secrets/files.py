@@ -7,9 +7,9 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
-from certifier.collect.secrets.redact import describe, secret_hash
-from certifier.collect.secrets.rules import secret_rules
-from certifier.collect.secrets.values import plausible
+from certifier.core.secrets.redact import describe, secret_hash
+from certifier.core.secrets.rules import secret_rules
+from certifier.core.secrets.values import plausible
 
 ENV, ENV_TEMPLATE, NPMRC, KEY_FILE = "env", "env-template", "npmrc", "key-file"
 _ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*?)\s*$")

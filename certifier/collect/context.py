@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from certifier.connector.inventory import Inventory
 from certifier.connector.model import App, Connector
 from certifier.collect.session import RunSession
 from certifier.source.checkout import Checkout
@@ -19,15 +20,6 @@ class RunOptions:
     session: RunSession | None = None  # shared per-run work and clean-up (see certifier.collect.session)
     extra: dict[str, Any] = field(default_factory=dict)
     artifact_cache: Path | None = None  # where reusable artifacts (the SBOM) are kept; None with --no-cache
-
-
-@dataclass(frozen=True)
-class Inventory:
-    """connect.yaml parsed once. `manifest` is the loader's result (certifier.connector.manifest.ManifestLoad)."""
-
-    checkout: Checkout
-    manifest: Any
-    connector: Connector | None
 
 
 @dataclass(frozen=True)

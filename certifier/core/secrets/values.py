@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from certifier.collect.secrets.redact import secret_hash
-from certifier.collect.secrets.rules import secret_rules
+from certifier.core.secrets.redact import secret_hash
+from certifier.core.secrets.rules import secret_rules
 
 _CANDIDATES = (
     re.compile(r"""(["'`])(.*?)\1"""),  # quoted text
