@@ -67,6 +67,27 @@ class Stage(str, enum.Enum):
         return frozenset(stage for stage in cls if not stage.runs_connector_code)
 
 
+class Confidence(str, enum.Enum):
+    """How sure a finding is. Preview and publish block only on high; certification sends medium to a
+    reviewer; low never blocks."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class FileKind(str, enum.Enum):
+    """The kind of file a finding sits in (certifier.core.file_kinds, rules/file-kinds.yaml)."""
+
+    SOURCE = "source"
+    TEST = "test"
+    DOCS = "docs"
+    GENERATED = "generated"
+    EXAMPLE = "example"
+    CONFIG_TEMPLATE = "config-template"
+    CONFIG = "config"
+
+
 class Location(_Frozen):
     """Where a finding is: a repository-relative POSIX path at the certified commit."""
 
@@ -99,6 +120,13 @@ class Finding(_Frozen):
     )
     remediation: str | None = Field(default=None, description="finding-specific remediation; else the check's")
     needs_review: bool = Field(default=False, description="a human must judge it (certification review)")
+    confidence: Confidence = Field(default=Confidence.HIGH, description="how sure the finding is")
+    confidence_reason: str | None = Field(default=None, description="why this confidence, in one line")
+    file_kind: FileKind | None = Field(default=None, description="the kind of file the finding sits in")
+    also_at: tuple[Location, ...] = Field(
+        default=(), description="other places where the same problem was seen (merged into this finding)")
+    seen_by: tuple[str, ...] = Field(
+        default=(), description="every tool or check that reported this problem, when more than one did")
     properties: dict[str, Any] = Field(default_factory=dict)
     fingerprint: str = ""
 
