@@ -24,7 +24,7 @@ from certifier.collect.preview.appenv import Credentials, app_environment
 from certifier.collect.preview.emulator import ensure_installed, start_emulator
 from certifier.collect.preview.launcher import PRELOAD, preload_env
 from certifier.collect.preview.ports import accepts, free_port, wait_until
-from certifier.source.checkout import fetch
+from certifier.source.fetch import fetch
 
 HTTP = {"service", "event", "job"}
 

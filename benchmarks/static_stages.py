@@ -40,7 +40,7 @@ from certifier.certify import RunRequest, certify
 from certifier.engine.run import run_tools
 from certifier.sandbox.runner import Limits, run, tool_env
 from certifier.collect.session import RunSession
-from certifier.source.checkout import fetch
+from certifier.source.fetch import fetch
 from certifier.tools.locate import locate
 
 STATIC = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})

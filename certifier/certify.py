@@ -27,7 +27,8 @@ from certifier.policy.run_abort import aborted_decision
 from certifier.policy.waivers import load_waivers
 from certifier.report.canonical import seal
 from certifier.report.write import write_all
-from certifier.source.checkout import Checkout, SourceError, redact_source
+from certifier.source.checkout import Checkout, SourceError
+from certifier.source.fetch import redact_source
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from certifier.connector.inventory import take_inventory
 from certifier.connector.manifest import MANIFEST_FILE, manifest_validity
 from certifier.core.model import CheckResult, Outcome, Severity, Stage
 from certifier.engine.scheduler import run_stages
-from certifier.source.checkout import fetch
+from certifier.source.fetch import fetch
 
 
 def summarize_manifest(directory: Path) -> dict:

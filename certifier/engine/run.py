@@ -22,7 +22,8 @@ from certifier.engine.cache import ResultCache, result_cache_dir
 from certifier.engine.scheduler import ProgressHook, StagePlan, run_stages
 from certifier.engine.tool_versions import tool_versions
 from certifier.source import reuse as source_reuse
-from certifier.source.checkout import Checkout, fetch
+from certifier.source.checkout import Checkout
+from certifier.source.fetch import fetch
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from certifier.checks.execute import run_everywhere
 from certifier.collect.context import CheckContext, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.collect.session import RunSession
-from certifier.source.checkout import fetch
+from certifier.source.fetch import fetch
 from support import make_tagged_repo
 
 

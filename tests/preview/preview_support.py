@@ -10,7 +10,7 @@ from certifier.collect.context import CheckContext, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.collect.preview.builds import BuildInfo
 from certifier.collect.session import RunSession
-from certifier.source.checkout import fetch
+from certifier.source.fetch import fetch
 
 
 def simple_build(ctx, app) -> BuildInfo:

@@ -12,7 +12,7 @@ import certifier.source.git as source_git
 from certifier.source import reuse as source_reuse
 from certifier.core.model import Stage
 from certifier.certify import RunRequest, certify
-from certifier.source.checkout import fetch
+from certifier.source.fetch import fetch
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from certifier.source import git as source_git
-from certifier.source.checkout import SourceError, fetch
+from certifier.source.checkout import SourceError
+from certifier.source.fetch import fetch
 
 
 def refused(source, tag, workspace, **options) -> SourceError:

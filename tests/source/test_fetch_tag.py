@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.source.checkout import SourceError, describe, fetch, list_tags
+from certifier.source.checkout import SourceError, describe
+from certifier.source.fetch import fetch, list_tags
 
 
 def refused(source, tag, workspace, **options) -> SourceError:

@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from certifier.source.checkout import SourceError, fetch
+from certifier.source.checkout import SourceError
+from certifier.source.fetch import fetch
 
 
 def serve(status: int) -> ThreadingHTTPServer:

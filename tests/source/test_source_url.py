@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.source.checkout import SourceError, redact_source
+from certifier.source.checkout import SourceError
+from certifier.source.fetch import redact_source
 from certifier.source.url import SourceKind, classify_source, validate_tag
 
 

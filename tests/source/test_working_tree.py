@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from certifier.source.checkout import SourceError, describe, fetch
+from certifier.source.checkout import SourceError, describe
+from certifier.source.fetch import fetch
 
 
 def refused(source, workspace, **options) -> SourceError:
