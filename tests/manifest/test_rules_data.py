@@ -8,7 +8,8 @@ import shutil
 import pytest
 from jsonschema import Draft202012Validator
 
-from certifier.connector.manifest.rulesdata import RulesDataError, secret_patterns, specification_rules
+from certifier.connector.manifest.rulesdata import secret_patterns, specification_rules
+from certifier.core.rules import RulesError
 from certifier.core.model import Outcome
 from certifier.core.paths import rules_dir
 
@@ -86,13 +87,22 @@ def broken_rules(tmp_path, monkeypatch):
 
 
 def test_malformed_secret_patterns_raise(broken_rules):
-    broken_rules("secret-patterns.yaml", "version: 1\nsecret_key_patterns: ['(']\n")
-    with pytest.raises(RulesDataError, match="secret-patterns.yaml is malformed"):
+    shipped = (rules_dir() / "secret-patterns.yaml").read_text()
+    broken_rules("secret-patterns.yaml", shipped.replace("- 'PASSWD'", "- 'PASS('"))
+    with pytest.raises(RulesError, match="secret-patterns.yaml: .*invalid regular expression"):
         secret_patterns()
+
+
+def test_a_missing_field_is_named(broken_rules):
+    broken_rules("specification.yaml", "version: 1\n")
+    with pytest.raises(RulesError, match="specification.yaml: manifest: Field required") as raised:
+        specification_rules()
+    assert raised.value.field == "manifest"
 
 
 def test_malformed_data_makes_the_check_an_error_not_a_pass(broken_rules, connector, run_check):
     root = connector("deployAs:\n  - {name: hello-service, applicationType: service, endpoint: /hello}\n")
-    broken_rules("secret-patterns.yaml", "version: 1\nunknown_field: true\n")
+    shipped = (rules_dir() / "secret-patterns.yaml").read_text()
+    broken_rules("secret-patterns.yaml", shipped + "\nunknown_field: true\n")
     result = run_check("spec.secret-config", root)
-    assert result.outcome is Outcome.ERROR and "RulesDataError" in result.summary
+    assert result.outcome is Outcome.ERROR and "RulesError" in result.summary and "unknown_field" in result.summary

@@ -1,25 +1,19 @@
 """The data files of the specification stage, loaded and validated once.
 
 `rules/specification.yaml` (limits, scope lists, legacy keys, schedule shapes) and
-`rules/secret-patterns.yaml` (secret-looking keys and values). A malformed file is a programming
-error of the rule set: it raises RulesDataError, which the check runner turns into outcome `error`.
+`rules/secret-patterns.yaml` (secret-looking keys and values), read through load_rules. A malformed file
+is a programming error of the rule set: it raises RulesError, which the check runner turns into outcome
+`error`.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
-from certifier.core.data_yaml import load_data
-from certifier.core.paths import rules_dir
-
-
-class RulesDataError(RuntimeError):
-    """A data file under rules/ is missing or malformed."""
+from certifier.core.rules import load_rules
 
 
 class _Strict(BaseModel):
@@ -118,35 +112,9 @@ class SecretPatterns(_Strict):
         return any(p.search(key) for p in self._plain_keys)
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return load_data(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as bad:
-        raise RulesDataError(f"cannot read {path}: {bad}") from bad
-    except Exception as bad:  # ruamel raises several unrelated YAMLError subclasses
-        raise RulesDataError(f"{path} is not valid YAML: {bad}") from bad
-
-
-def _parse(model: type[BaseModel], path: Path) -> Any:
-    try:
-        return model.model_validate(_read_yaml(path))
-    except ValueError as bad:  # pydantic's ValidationError and our regex errors
-        raise RulesDataError(f"{path} is malformed: {bad}") from bad
-
-
-@lru_cache(maxsize=4)
-def _specification(directory: Path) -> SpecificationRules:
-    return _parse(SpecificationRules, directory / "specification.yaml")
-
-
-@lru_cache(maxsize=4)
-def _secrets(directory: Path) -> SecretPatterns:
-    return _parse(SecretPatterns, directory / "secret-patterns.yaml")
-
-
 def specification_rules() -> SpecificationRules:
-    return _specification(rules_dir())
+    return load_rules("specification.yaml", SpecificationRules)
 
 
 def secret_patterns() -> SecretPatterns:
-    return _secrets(rules_dir())
+    return load_rules("secret-patterns.yaml", SecretPatterns)

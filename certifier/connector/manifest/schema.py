@@ -17,8 +17,8 @@ from jsonschema.exceptions import ValidationError
 
 from certifier.connector.manifest.issues import Issue, js_type, shown
 from certifier.connector.manifest.model import join
-from certifier.connector.manifest.rulesdata import RulesDataError
 from certifier.core.paths import rules_dir
+from certifier.core.rules import RulesError
 
 SCHEMA_FILE = Path("schema") / "connect.schema.json"
 
@@ -29,9 +29,9 @@ def _validator(path: Path) -> Draft202012Validator:
         schema = json.loads(path.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
     except (OSError, ValueError) as bad:
-        raise RulesDataError(f"{path} is not a usable JSON Schema: {bad}") from bad
+        raise RulesError(path, "", f"is not a usable JSON Schema: {bad}") from bad
     except Exception as bad:  # jsonschema.SchemaError
-        raise RulesDataError(f"{path} is not a valid Draft 2020-12 schema: {bad}") from bad
+        raise RulesError(path, "", f"is not a valid Draft 2020-12 schema: {bad}") from bad
     return Draft202012Validator(schema)  # format checker off: formats are annotations only
 
 
