@@ -190,7 +190,8 @@ def test_no_tests_fails(fixture_dir, app_result):
     assert result.outcome is Outcome.FAIL and result.findings[0].location.path == "hello-service"
 
 
-@pytest.mark.parametrize("name", ["src/index.spec.ts", "src/handler.test.js", "__tests__/a.js", "test/a.mjs"])
+@pytest.mark.parametrize("name", ["src/index.spec.ts", "src/handler.test.js", "__tests__/a.js", "test/a.mjs",
+                                  "specs/a.js", "cypress/e2e/a.cy.ts"])
 def test_other_test_layouts_count(workdir, app_result, name):
     root = workdir("struct-no-tests")
     target = root / "hello-service" / name
@@ -199,7 +200,8 @@ def test_other_test_layouts_count(workdir, app_result, name):
     assert app_result(root, "struct.tests-present").outcome is Outcome.PASS
 
 
-@pytest.mark.parametrize("name", ["tests/.gitkeep", "tests/fixture.json", "node_modules/x/a.test.js", "src/testing.js"])
+@pytest.mark.parametrize("name", ["tests/.gitkeep", "tests/fixture.json", "node_modules/x/a.test.js", "src/testing.js",
+                                  "dist/a.test.js", "jest.config.js", "jest.test.config.js", "setupTests.ts"])
 def test_non_tests_do_not_count(workdir, app_result, name):
     root = workdir("struct-no-tests")
     target = root / "hello-service" / name

@@ -10,7 +10,8 @@ from certifier.core.app_types import APP_TYPES, MC_APP_TYPES
 from certifier.checks.structure._app import AppTree, app_tree, node_package, script_location
 from certifier.connector.structure_rules import rule
 from certifier.collect.context import CheckContext
-from certifier.core.model import Finding, Severity, Stage
+from certifier.core.file_kinds import file_kind
+from certifier.core.model import FileKind, Finding, Severity, Stage
 
 FRONT_END_TYPES = MC_APP_TYPES | {"assets"}
 
@@ -40,13 +41,10 @@ def typescript_evidence(tree: AppTree) -> str | None:
     for name in rule("typescript", "config_files"):
         if tree.has(name):
             return tree.path(name)
-    extensions = {"." + e for e in rule("typescript", "source_extensions")}
-    ignored_dirs = set(rule("tests", "ignored_dirs"))
-    ignored_suffixes = tuple(rule("typescript", "ignored_suffixes"))
+    extensions = tuple("." + e for e in rule("typescript", "source_extensions"))
     for rel, full in zip(tree.relative(), tree.files, strict=True):
-        if ignored_dirs.intersection(rel.split("/")[:-1]) or rel.endswith(ignored_suffixes):
-            continue
-        if any(rel.endswith(ext) for ext in extensions):
+        # generated files (node_modules, dist, *.d.ts type declarations) are no sign of the app's own language
+        if rel.endswith(extensions) and file_kind(rel) is not FileKind.GENERATED:
             return full
     return None
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 
 from certifier.checks.registry import Scope, check
 
 from certifier.core.app_types import HTTP_APP_TYPES, MC_APP_TYPES
 from certifier.checks.structure._app import AppTree, app_tree
-from certifier.connector.structure_rules import rule
+from certifier.connector.structure_rules import matches_any, rule
 from certifier.collect.context import CheckContext
-from certifier.core.model import Finding, Location, Severity, Stage
+from certifier.core.file_kinds import file_kind
+from certifier.core.model import FileKind, Finding, Location, Severity, Stage
 
 
 @check(
@@ -32,21 +32,15 @@ def tests_present(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def test_files(tree: AppTree) -> list[str]:
-    """App-relative test files: source files inside a test folder, or files named like tests."""
-    dirs = {d.lower() for d in rule("tests", "dirs")}
-    globs = [g.lower() for g in rule("tests", "file_globs")]
+    """App-relative test files: source files that rules/file-kinds.yaml calls test code (a test folder or a
+    test file name), except a test runner's own configuration, which runs no test."""
     extensions = {e.lower() for e in rule("tests", "source_extensions")}
-    ignored = set(rule("tests", "ignored_dirs"))
-    java_dir = rule("tests", "java_dir").strip("/") + "/"
+    runner_config = rule("tests", "runner_config")
     found = []
     for rel in tree.relative():
-        parts = rel.split("/")
-        if ignored.intersection(parts[:-1]):
-            continue
-        name = parts[-1].lower()
-        source = "." in name and name.rsplit(".", 1)[1] in extensions
-        in_test_dir = any(p.lower() in dirs for p in parts[:-1]) or rel.startswith(java_dir)
-        if (in_test_dir and source) or (source and any(fnmatchcase(name, g) for g in globs)):
+        name = rel.rpartition("/")[2].lower()
+        source = "." in name and name.rpartition(".")[2] in extensions
+        if source and not matches_any(name, runner_config) and file_kind(rel) is FileKind.TEST:
             found.append(rel)
     return found
 
