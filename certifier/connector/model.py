@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from certifier.connector.manifest.model import locate
 from certifier.core.model import Location
 
 
@@ -51,13 +52,7 @@ class Connector:
 
     def locate(self, manifest_path: str) -> Location:
         """The connect.yaml location of a dotted path, falling back to its nearest ancestor."""
-        path = manifest_path
-        while path:
-            if path in self.positions:
-                line, column = self.positions[path]
-                return Location(path=self.manifest_file, line=line, column=column)
-            path = path.rpartition(".")[0]
-        return Location(path=self.manifest_file, line=1, column=1)
+        return locate(self.positions, manifest_path, self.manifest_file)
 
     def app(self, name: str) -> App | None:
         return next((a for a in self.apps if a.name == name), None)

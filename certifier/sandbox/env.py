@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 import threading
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
+
+from certifier.core.locate import locate
 
 STANDARD_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 # Paths to CA bundles (the package mirror presents its own CA): file names, never secrets.
@@ -29,7 +30,7 @@ NPMRC_CREDENTIALS = re.compile(r"_auth|_password|username|email|certfile|keyfile
 def executable_path() -> str:
     """A normalised PATH: the standard system directories, plus where our node lives if elsewhere."""
     dirs = list(STANDARD_PATH)
-    node = shutil.which("node")
+    node = locate("node")
     if node and str(Path(node).parent) not in dirs:
         dirs.append(str(Path(node).parent))
     return ":".join(dirs)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import BinaryIO
 from git.cmd import Git
 from git.exc import GitCommandNotFound
 
+from certifier.core.locate import locate
 from certifier.source.checkout import SourceError
 
 GIT_EXECUTABLE: str | None = None  # None: "git" from PATH. Tests point it at a fake git.
@@ -121,7 +121,7 @@ class GitRunner:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             raise SourceError(f"git {args[0]} not started: the {self.timeout_s:g} s budget is spent", exit_code=3)
-        git = GIT_EXECUTABLE or shutil.which("git")
+        git = GIT_EXECUTABLE or _program("git")
         if not git:
             raise SourceError("git is not installed on this machine", exit_code=3)
         env = self.environment(remaining, git)
@@ -140,16 +140,16 @@ class GitRunner:
         return GitResult(status, stdout, str(err), overflow=bool(sink and sink.overflow))
 
     def _command(self, git: str, env: dict[str, str], args: tuple[str, ...]) -> list[str]:
-        command = [shutil.which("env") or "/usr/bin/env"]
+        command = [_program("env") or "/usr/bin/env"]
         for name in sorted(set(os.environ) - set(env)):  # GitPython passes os.environ + env
             command += ["-u", name]
-        prlimit = shutil.which("prlimit")
+        prlimit = _program("prlimit")
         if self.file_size_limit and prlimit:
             command += [prlimit, f"--fsize={self.file_size_limit}"]
         return [*command, git, "--no-pager", *args]
 
     def environment(self, remaining: float, git: str) -> dict[str, str]:
-        nothing = shutil.which("true") or "/bin/true"
+        nothing = _program("true") or "/bin/true"
         connect_timeout = int(max(1, min(30, remaining)))
         env = {
             "PATH": f"{_SAFE_PATH}:{os.path.dirname(git)}",
@@ -192,6 +192,11 @@ _NETWORK = ("could not resolve", "failed to connect", "couldn't connect", "conne
             "hung up unexpectedly", "early eof", "rpc failed", "returned error: 5", "temporary failure")
 _CREDENTIALS_IN_URL = re.compile(r"(?i)(https?://)[^/@\s']+@")
 _BOILERPLATE = ("please make sure you have the correct access rights", "and the repository exists")
+
+
+def _program(name: str) -> str | None:
+    found = locate(name)
+    return str(found) if found else None
 
 
 def git_message(stderr: str, limit: int = 400) -> str:
