@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from certifier.collect.build.model import AppBuild, TestCounts
-from certifier.checks.build.unit_tests import decide
+from certifier.checks.build.unit_tests import unit_test_finding
 from certifier.core.model import Location, Severity
 from certifier.sandbox.runner import ProcessResult, Workspace
 
@@ -22,27 +22,27 @@ def build_with(exit_code: int | None, counts: TestCounts | None, timed_out: bool
 
 
 def test_passing_run_is_info_with_counts_and_coverage():
-    found = decide(build_with(0, TestCounts("jest", 10, 0, 1, 11, 83.5)), WHERE)
+    found = unit_test_finding(build_with(0, TestCounts("jest", 10, 0, 1, 11, 83.5)), WHERE)
     assert found.severity is Severity.INFO and found.rule == "tests-passed"
     assert "10 passed, 0 failed, 1 skipped, line coverage 83.5%; jest" in found.message
     assert found.properties["tests"]["total"] == 11
 
 
 def test_failing_run_is_an_error():
-    found = decide(build_with(1, TestCounts("node:test", 2, 1, 0, 3)), WHERE)
+    found = unit_test_finding(build_with(1, TestCounts("node:test", 2, 1, 0, 3)), WHERE)
     assert found.severity is Severity.ERROR and found.rule == "tests-failed" and found.location == WHERE
 
 
 def test_a_run_that_tests_nothing_is_a_warning():
-    found = decide(build_with(0, TestCounts("node:test", 0, 0, 0, 0)), WHERE)
+    found = unit_test_finding(build_with(0, TestCounts("node:test", 0, 0, 0, 0)), WHERE)
     assert found.severity is Severity.WARNING and found.rule == "no-tests-run"
 
 
 def test_a_hung_run_is_an_error_with_the_budget():
-    found = decide(build_with(-15, None, timed_out=True), WHERE)
+    found = unit_test_finding(build_with(-15, None, timed_out=True), WHERE)
     assert found.severity is Severity.ERROR and found.rule == "timeout" and "6s" in found.message
 
 
 def test_unknown_counts_are_said_not_invented():
-    found = decide(build_with(0, None), WHERE)
+    found = unit_test_finding(build_with(0, None), WHERE)
     assert found.severity is Severity.INFO and "reported no counts" in found.message

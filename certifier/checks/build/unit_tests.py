@@ -37,10 +37,10 @@ def unit_tests(ctx: CheckContext) -> Iterator[Finding]:
         raise SkipCheck("the build failed: see build.compile")
     if not build.test_script:
         raise NotApplicable("package.json has no test script (reported by struct.test-script)")
-    yield decide(build, package_json_location(ctx, "test"))
+    yield unit_test_finding(build, package_json_location(ctx, "test"))
 
 
-def decide(build: AppBuild, where: Location) -> Finding:
+def unit_test_finding(build: AppBuild, where: Location) -> Finding:
     """One finding about the test run (pure: reads the build's result and counts)."""
     result = build.test
     proof = evidence(build, "test", result)

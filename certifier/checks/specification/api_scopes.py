@@ -33,7 +33,7 @@ def api_scopes(ctx: CheckContext) -> Iterator[Finding]:
     model = connector(ctx)
     if model.api_scopes is None:
         raise NotApplicable("inheritAs.apiClient.scopes is not set")
-    yield from decide(model, specification_rules().api_scopes, _readme(ctx))
+    yield from scope_findings(model, specification_rules().api_scopes, _readme(ctx))
 
 
 def _readme(ctx: CheckContext) -> str:
@@ -51,7 +51,7 @@ def _raw_scopes(model: Connector) -> list[tuple[int, str]]:
     return [(i, s) for i, s in enumerate(scopes) if isinstance(s, str)] if isinstance(scopes, list) else []
 
 
-def decide(model: Connector, rules: ScopeRules, readme: str) -> Iterator[Finding]:
+def scope_findings(model: Connector, rules: ScopeRules, readme: str) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for index, scope in _raw_scopes(model):
         path = f"inheritAs.apiClient.scopes.{index}"

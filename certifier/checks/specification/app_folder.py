@@ -44,7 +44,7 @@ def app_folder(ctx: CheckContext) -> Iterator[Finding]:
     if not model.apps:
         raise NotApplicable("no deployAs entry has a valid name (reported by spec.schema)")
     for app in model.apps:
-        yield from decide(model, app, folder_facts(ctx.root, app.name))
+        yield from folder_findings(model, app, folder_facts(ctx.root, app.name))
 
 
 def folder_facts(root: Path, name: str) -> FolderFacts:
@@ -68,7 +68,7 @@ def folder_facts(root: Path, name: str) -> FolderFacts:
     return FolderFacts("link-inside" if real.is_dir() else "link-not-dir", target)
 
 
-def decide(model: Connector, app: App, facts: FolderFacts) -> Iterator[Finding]:
+def folder_findings(model: Connector, app: App, facts: FolderFacts) -> Iterator[Finding]:
     where = f"{app.manifest_path}.name"
     name = app.name
     if facts.kind == "dir":

@@ -28,7 +28,7 @@ def config_key_style(ctx: CheckContext) -> Iterator[Finding]:
     model = connector(ctx)
     style = re.compile(specification_rules().config_key_style)
     for app, entry in all_entries(model):
-        yield from decide(model, app, entry, style)
+        yield from key_style_findings(model, app, entry, style)
 
 
 def suggestion(key: str) -> str:
@@ -36,7 +36,8 @@ def suggestion(key: str) -> str:
     return re.sub(r"_+", "_", spaced).strip("_").upper()
 
 
-def decide(model: Connector, app: App | None, entry: ConfigEntry, style: re.Pattern[str]) -> Iterator[Finding]:
+def key_style_findings(model: Connector, app: App | None, entry: ConfigEntry,
+                       style: re.Pattern[str]) -> Iterator[Finding]:
     if style.fullmatch(entry.key):
         return
     better = suggestion(entry.key)

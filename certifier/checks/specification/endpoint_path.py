@@ -29,10 +29,10 @@ from certifier.core.model import Finding, Severity, Stage
 def endpoint_path(ctx: CheckContext) -> Iterator[Finding]:
     model = connector(ctx)
     apps = apps_of_types(model, HTTP_APP_TYPES, "service, event or job app")
-    yield from decide(model, [app for app in apps if app.endpoint])
+    yield from endpoint_findings(model, [app for app in apps if app.endpoint])
 
 
-def decide(model: Connector, apps: list[App]) -> Iterator[Finding]:
+def endpoint_findings(model: Connector, apps: list[App]) -> Iterator[Finding]:
     for app in apps:
         endpoint = app.endpoint or ""
         if not endpoint.startswith("/"):

@@ -30,10 +30,10 @@ def job_schedule(ctx: CheckContext) -> Iterator[Finding]:
     jobs = apps_of_types(model, {"job"}, "job app")
     rules = specification_rules().schedule
     for app in jobs:
-        yield from decide(model, app, rules)
+        yield from schedule_findings(model, app, rules)
 
 
-def decide(model: Connector, app: App, rules: ScheduleRules) -> Iterator[Finding]:
+def schedule_findings(model: Connector, app: App, rules: ScheduleRules) -> Iterator[Finding]:
     value = app.properties.get("schedule")
     if not isinstance(value, str) or not passes_official_search(value):
         return  # missing or rejected by the official pattern: spec.schema reports it as an Error

@@ -35,20 +35,20 @@ def legacy_app_type(ctx: CheckContext) -> Iterator[Finding]:
     apps = apps_of_types(model, MC_APP_TYPES, "Merchant Center custom application or view")
     legacy_keys = specification_rules().legacy_mc_keys
     for app in apps:
-        yield from decide(model, app, app.config, legacy_keys)
-    yield from decide_keys(model, None, model.global_config, legacy_keys)
+        yield from legacy_findings(model, app, app.config, legacy_keys)
+    yield from legacy_key_findings(model, None, model.global_config, legacy_keys)
 
 
-def decide(model: Connector, app: App, entries: tuple[ConfigEntry, ...],
+def legacy_findings(model: Connector, app: App, entries: tuple[ConfigEntry, ...],
            legacy_keys: dict[str, str]) -> Iterator[Finding]:
     if app.type == LEGACY_TYPE:
         yield finding(model, f"{app.manifest_path}.applicationType", f"App {app.name} uses the legacy applicationType "
                       f"{LEGACY_TYPE}; migrate to {CURRENT_TYPE}", Severity.WARNING, "legacy-type",
                       f"Write applicationType: {CURRENT_TYPE} (the configuration rules are the same).")
-    yield from decide_keys(model, app, entries, legacy_keys)
+    yield from legacy_key_findings(model, app, entries, legacy_keys)
 
 
-def decide_keys(model: Connector, app: App | None, entries: tuple[ConfigEntry, ...],
+def legacy_key_findings(model: Connector, app: App | None, entries: tuple[ConfigEntry, ...],
                 legacy_keys: dict[str, str]) -> Iterator[Finding]:
     where = f"app {app.name}" if app is not None else "inheritAs"
     for entry in entries:

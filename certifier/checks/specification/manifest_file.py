@@ -28,10 +28,10 @@ MAX_LISTED = 5
 )
 def manifest_file(ctx: CheckContext) -> Iterator[Finding]:
     load = manifest(ctx)
-    yield from decide(load, ctx.checkout.files)
+    yield from manifest_file_findings(load, ctx.checkout.files)
 
 
-def decide(load: ManifestLoad, files: tuple[str, ...]) -> Iterator[Finding]:
+def manifest_file_findings(load: ManifestLoad, files: tuple[str, ...]) -> Iterator[Finding]:
     if load.exists:
         yield from load.findings
         return

@@ -38,7 +38,7 @@ def undeclared_app_folder(ctx: CheckContext) -> Iterator[Finding]:
         return
     manifests = {folder: _package(ctx, folder) for folder in _package_folders(ctx.checkout.files)}
     used = referenced_folders(manifests, starts=[app.folder for app in model.apps] + [""])
-    yield from decide(sorted(candidates - used))
+    yield from undeclared_folder_findings(sorted(candidates - used))
 
 
 def app_like_folders(files: tuple[str, ...]) -> set[str]:
@@ -104,7 +104,7 @@ def referenced_folders(manifests: dict[str, dict[str, Any]], starts: list[str]) 
     return seen
 
 
-def decide(undeclared: list[str]) -> Iterator[Finding]:
+def undeclared_folder_findings(undeclared: list[str]) -> Iterator[Finding]:
     for folder in undeclared:
         yield Finding(
             message=f"Folder {folder}/ looks like an app (it has its own package.json or pom.xml) but no deployAs "

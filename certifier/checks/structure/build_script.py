@@ -33,7 +33,7 @@ FRONT_END_TYPES = MC_APP_TYPES | {"assets"}
 def build_script(ctx: CheckContext) -> Iterator[Finding]:
     tree = app_tree(ctx)
     parsed = node_package(ctx, tree)
-    yield from decide(tree, parsed, typescript_evidence(tree))
+    yield from build_script_findings(tree, parsed, typescript_evidence(tree))
 
 
 def typescript_evidence(tree: AppTree) -> str | None:
@@ -49,7 +49,7 @@ def typescript_evidence(tree: AppTree) -> str | None:
     return None
 
 
-def decide(tree: AppTree, parsed: PackageJson, typescript: str | None) -> Iterator[Finding]:
+def build_script_findings(tree: AppTree, parsed: PackageJson, typescript: str | None) -> Iterator[Finding]:
     scripts = {k: v for k, v in parsed.scripts.items() if v.strip()}
     if tree.type in FRONT_END_TYPES:
         if not any(name in scripts for name in rule("scripts", "mc_build")):

@@ -34,10 +34,10 @@ REMEDIATION = {
     scope=Scope.CONNECTOR,
 )
 def hygiene(ctx: CheckContext) -> Iterator[Finding]:
-    yield from decide([*ctx.checkout.files, *ctx.checkout.symlinks])
+    yield from hygiene_findings([*ctx.checkout.files, *ctx.checkout.symlinks])
 
 
-def decide(paths: Iterable[str]) -> Iterator[Finding]:
+def hygiene_findings(paths: Iterable[str]) -> Iterator[Finding]:
     found = classify(sorted(set(paths)))
     kinds: dict[str, str] = rule("hygiene", "listed_kinds")
     for kind, hits in found.items():

@@ -49,7 +49,7 @@ def lifecycle_scripts(ctx: CheckContext) -> Iterator[Finding]:
     if package is None:
         return  # Java app, or package.json missing/invalid (struct.package-json reports it)
     for name, script in sorted(scripts.items()):
-        yield from decide(ctx.connector, app, tree, name, script, package)
+        yield from script_call_findings(ctx.connector, app, tree, name, script, package)
 
 
 def _package_scripts(ctx: CheckContext, tree: AppTree) -> dict[str, str] | None:
@@ -75,7 +75,7 @@ def missing_pre_undeploy(connector: Connector, app: App, scripts: dict[str, str]
         )
 
 
-def decide(
+def script_call_findings(
     connector: Connector, app: App, tree: AppTree, name: str, script: str, package: dict[str, str]
 ) -> Iterator[Finding]:
     path = f"{app.manifest_path}.scripts.{name}"

@@ -43,11 +43,11 @@ def lockfile(ctx: CheckContext) -> Iterator[Finding]:
     root_lock = next(
         (n for kind in ("npm", "yarn", "pnpm") for n in rule("lockfiles", kind) if n in ctx.checkout.files), None
     )
-    yield from decide(tree, found, bool(modules), root_lock)
+    yield from lockfile_findings(tree, found, bool(modules), root_lock)
     yield from parse_all(ctx.root, tree, found)
 
 
-def decide(
+def lockfile_findings(
     tree: AppTree, found: Lockfiles, has_common_modules: bool, root_lock: str | None = None
 ) -> Iterator[Finding]:
     kinds = found.kinds

@@ -43,7 +43,7 @@ def node_engine(ctx: CheckContext) -> Iterator[Finding]:
     tree = app_tree(ctx)
     parsed = node_package(ctx, tree)
     found = [*engines_requirement(parsed), *version_files(ctx, tree)]
-    yield from decide(tree, found)
+    yield from engine_findings(tree, found)
 
 
 def engines_requirement(parsed: PackageJson) -> list[Requirement]:
@@ -84,7 +84,7 @@ def as_range(requirement: Requirement) -> NodeRange:
     return parse_range(text)
 
 
-def decide(tree: AppTree, found: list[Requirement]) -> Iterator[Finding]:
+def engine_findings(tree: AppTree, found: list[Requirement]) -> Iterator[Finding]:
     minimum = int(rule("node", "minimum_supported_major"))
     if not found:
         yield Finding(

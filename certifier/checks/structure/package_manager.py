@@ -42,10 +42,10 @@ def package_manager(ctx: CheckContext) -> Iterator[Finding]:
     kinds = lockfiles(ctx.checkout, tree).kinds & set(LOCKFILE_OF)
     if len(kinds) != 1:
         raise NotApplicable("the app has no single npm/Yarn lockfile (reported by struct.lockfile)")
-    yield from decide(ctx.connector, app, tree, kinds.pop())
+    yield from package_manager_findings(ctx.connector, app, tree, kinds.pop())
 
 
-def decide(connector: Connector, app: App, tree: AppTree, committed: str) -> Iterator[Finding]:
+def package_manager_findings(connector: Connector, app: App, tree: AppTree, committed: str) -> Iterator[Finding]:
     for name, script in sorted(app.scripts.items()):
         if not isinstance(script, str):
             continue

@@ -32,10 +32,10 @@ def start_script(ctx: CheckContext) -> Iterator[Finding]:
     if procfile and not tree.has("package.json"):
         return  # a Procfile app (any language) needs no package.json start script
     parsed = node_package(ctx, tree)
-    yield from decide(tree, parsed, procfile)
+    yield from start_script_findings(tree, parsed, procfile)
 
 
-def decide(tree: AppTree, parsed: PackageJson, procfile: bool) -> Iterator[Finding]:
+def start_script_findings(tree: AppTree, parsed: PackageJson, procfile: bool) -> Iterator[Finding]:
     if procfile:
         return
     scripts = parsed.scripts

@@ -31,10 +31,10 @@ from certifier.core.model import Finding, Severity, Stage
 )
 def test_script(ctx: CheckContext) -> Iterator[Finding]:
     tree = app_tree(ctx)
-    yield from decide(tree, node_package(ctx, tree))
+    yield from script_of_tests_findings(tree, node_package(ctx, tree))
 
 
-def decide(tree: AppTree, parsed: PackageJson) -> Iterator[Finding]:
+def script_of_tests_findings(tree: AppTree, parsed: PackageJson) -> Iterator[Finding]:
     scripts = parsed.scripts
     name = rule("scripts", "test")
     script = scripts.get(name)

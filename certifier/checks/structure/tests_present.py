@@ -28,10 +28,10 @@ from certifier.core.model import FileKind, Finding, Location, Severity, Stage
     app_types=HTTP_APP_TYPES | MC_APP_TYPES,
 )
 def tests_present(ctx: CheckContext) -> Iterator[Finding]:
-    yield from decide(app_tree(ctx))
+    yield from missing_tests_findings(app_tree(ctx))
 
 
-def test_files(tree: AppTree) -> list[str]:
+def files_of_tests(tree: AppTree) -> list[str]:
     """App-relative test files: source files that rules/file-kinds.yaml calls test code (a test folder or a
     test file name), except a test runner's own configuration, which runs no test."""
     extensions = {e.lower() for e in rule("tests", "source_extensions")}
@@ -45,8 +45,8 @@ def test_files(tree: AppTree) -> list[str]:
     return found
 
 
-def decide(tree: AppTree) -> Iterator[Finding]:
-    if test_files(tree):
+def missing_tests_findings(tree: AppTree) -> Iterator[Finding]:
+    if files_of_tests(tree):
         return
     where = "src/test/" if tree.is_java else "tests/, test/ or __tests__/ (nor any *.test.* / *.spec.* file)"
     example = "src/test/java/.../*Test.java (JUnit)" if tree.is_java else "tests/*.test.js"
