@@ -45,10 +45,6 @@ class TextFile:
     def ok(self) -> bool:
         return self.text is not None
 
-    @property
-    def absent(self) -> bool:
-        return self.problem == Problem.ABSENT
-
 
 def safe_path(root: Path, rel: str) -> Path | None:
     """The real on-disk path of `rel` inside `root`, or None when it would leave the checkout."""
@@ -206,13 +202,6 @@ def app_folder(root: Path, path: Path | None) -> str | None:
     if real == real_root or not real.startswith(real_root + os.sep) or not os.path.isdir(real):
         return None
     return PurePosixPath(*Path(os.path.relpath(real, real_root)).parts).as_posix()
-
-
-def app_files(files: Iterable[str], root: Path, path: Path | None) -> list[str] | None:
-    """Repo-relative files of the app whose resolved folder is `path` (from Checkout.files, the tracked
-    list at the commit), or None when the folder is missing or unsafe."""
-    folder = app_folder(root, path)
-    return None if folder is None else files_under(files, folder)
 
 
 def files_under(files: Iterable[str], prefix: str) -> list[str]:

@@ -25,11 +25,12 @@ def is_workspace_member(root: Path, files: tuple[str, ...], folder: str) -> bool
     if "package.json" not in files or not folder:
         return False
     data = load_package_json(root, "package.json", text_limit()).data or {}
-    patterns = _workspace_patterns(data.get("workspaces"))
+    patterns = workspace_patterns(data.get("workspaces"))
     return any(fnmatchcase(folder, p.strip("./").rstrip("/")) for p in patterns)
 
 
-def _workspace_patterns(value: Any) -> list[str]:
+def workspace_patterns(value: Any) -> list[str]:
+    """The folder patterns of a package.json `workspaces` (an array, or {packages: [...]})."""
     if isinstance(value, dict):
         value = value.get("packages")
     if not isinstance(value, list):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from certifier.source import git as source_git
 from certifier.source import tag as source_tag
 from certifier.source import tree as source_tree
 from certifier.source import url as source_url
@@ -42,15 +40,6 @@ def fetch(source: str, tag: str | None, workspace: Path, *, max_bytes: int = DEF
         return source_worktree.certify_working_tree(spec, workspace, bounds, timeout_s)
     return source_tag.fetch_at_tag(spec, tag, workspace, bounds, timeout_s, allow_http=allow_http,
                                    reuse=reuse_checkouts)
-
-
-def list_tags(source: str, *, timeout_s: float = 60.0, allow_http: bool = False) -> list[str]:
-    """Tag names of a repository, newest version first (one `git ls-remote`, nothing downloaded)."""
-    spec = source_url.classify_source(source, allow_http=allow_http)
-    with tempfile.TemporaryDirectory(prefix="certifier-tags-") as home:
-        runner = source_git.GitRunner.start(Path(home), timeout_s, allow_http=allow_http, ceiling=Path(home).parent)
-        tags = source_tag.remote_tags(runner, spec)
-    return sorted(tags, key=source_tag.version_key, reverse=True)
 
 
 def redact_source(source: str) -> str:

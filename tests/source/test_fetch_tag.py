@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from certifier.source.checkout import SourceError, describe
-from certifier.source.fetch import fetch, list_tags
+from certifier.source.fetch import fetch
 
 
 def refused(source, tag, workspace, **options) -> SourceError:
@@ -141,11 +141,3 @@ def test_non_empty_checkout_folder_is_refused(tagged_repo, workspace):
     assert error.exit_code == 2
     assert "fresh workspace" in str(error)
     assert (workspace / "checkout" / "left-over").exists()
-
-
-def test_list_tags_newest_first(new_repo):
-    repo = new_repo()
-    repo.write("a.txt").commit()
-    for name in ["v1.2.0", "v1.10.0", "v1.9.1"]:
-        repo.tag(name)
-    assert list_tags(str(repo.path)) == ["v1.10.0", "v1.9.1", "v1.2.0"]

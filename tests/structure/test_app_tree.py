@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from certifier.checks.execute import run_everywhere
-from certifier.connector.files import app_files
+from certifier.connector.files import app_folder, files_under
 from certifier.connector.inventory import take_inventory
 from certifier.core.model import Outcome
 
@@ -37,12 +37,13 @@ def test_symlinked_app_folder_outside_the_repo_is_never_read(workdir, results, t
     assert results(root, "struct.symlinks")[0].outcome is Outcome.FAIL
 
 
-def test_app_files_lists_the_resolved_folder(fixture_dir, context):
+def test_an_apps_files_are_those_of_its_resolved_folder(fixture_dir, context):
     ctx = context(fixture_dir("minimal"))
-    app = ctx.connector.app("hello-service")
-    listed = app_files(ctx.checkout.files, ctx.root, app.path)
+    folder = app_folder(ctx.root, ctx.connector.app("hello-service").path)
+    listed = files_under(ctx.checkout.files, folder)
+    assert folder == "hello-service"
     assert "hello-service/package.json" in listed and "README.md" not in listed
-    assert app_files(ctx.checkout.files, ctx.root, None) is None
+    assert app_folder(ctx.root, None) is None
 
 
 def test_stand_in_model_agrees_with_take_inventory(fixture_dir, build_stand_in, checkout_of):

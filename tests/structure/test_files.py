@@ -58,7 +58,6 @@ def test_follows_a_symlink_that_stays_inside(repo):
 
 def test_absent_file_is_reported_as_absent(repo):
     assert read_file(repo, "app/none.txt").problem == Problem.ABSENT
-    assert read_file(repo, "app/none.txt").absent
 
 
 def test_binary_and_non_utf8_are_not_text(repo):

@@ -7,6 +7,7 @@ import posixpath
 from typing import Any, Iterator
 
 from certifier.connector.files import load_package_json
+from certifier.connector.layout import local_dependencies, target_of, workspace_patterns
 from certifier.checks.registry import Scope, check
 from certifier.checks.specification._common import connector
 from certifier.connector.model import Connector
@@ -14,8 +15,6 @@ from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 
 APP_MARKERS = ("package.json", "pom.xml")
-DEPENDENCY_FIELDS = ("dependencies", "devDependencies", "optionalDependencies", "peerDependencies")
-LOCAL_PREFIXES = ("file:", "link:")
 
 
 @check(
@@ -68,26 +67,12 @@ def _package(ctx: CheckContext, folder: str) -> dict[str, Any]:
     return parsed.data or {}
 
 
-def local_dependencies(folder: str, package: dict[str, Any]) -> set[str]:
+def local_folders(folder: str, package: dict[str, Any]) -> set[str]:
     """Top-level folders that `folder`'s package.json points at with file:/link: (or workspaces at the root)."""
-    out = set()
-    for field in DEPENDENCY_FIELDS:
-        deps = package.get(field)
-        for spec in deps.values() if isinstance(deps, dict) else ():
-            if isinstance(spec, str) and spec.startswith(LOCAL_PREFIXES):
-                target = posixpath.normpath(posixpath.join(folder, spec.split(":", 1)[1]))
-                if not target.startswith(("..", "/")) and target != ".":
-                    out.add(target.split("/")[0])
+    out = {target.split("/")[0] for dep in local_dependencies(package) if (target := target_of(folder, dep.spec))}
     if folder == "":
-        out |= _workspace_roots(package.get("workspaces"))
+        out |= {p.strip("./").split("/")[0] for p in workspace_patterns(package.get("workspaces")) if p.strip("./")}
     return out
-
-
-def _workspace_roots(workspaces: Any) -> set[str]:
-    if isinstance(workspaces, dict):
-        workspaces = workspaces.get("packages")
-    patterns = [w for w in workspaces if isinstance(w, str)] if isinstance(workspaces, list) else []
-    return {p.strip("./").split("/")[0] for p in patterns if p.strip("./")}
 
 
 def referenced_folders(manifests: dict[str, dict[str, Any]], starts: list[str]) -> set[str]:
@@ -96,7 +81,7 @@ def referenced_folders(manifests: dict[str, dict[str, Any]], starts: list[str]) 
     queue = list(starts)
     while queue:
         folder = queue.pop()
-        for target in local_dependencies(folder, manifests.get(folder, {})):
+        for target in local_folders(folder, manifests.get(folder, {})):
             for name in {target} | {f for f in manifests if "/" not in f and fnmatch.fnmatchcase(f, target)}:
                 if name not in seen:
                     seen.add(name)

@@ -13,7 +13,7 @@ from certifier.core.errors import NotApplicable
 from certifier.checks.structure._app import AppTree, app_tree, package_json
 from certifier.checks.structure._lockfiles import Lockfiles, lockfiles
 from certifier.connector.structure_rules import bounded_list, rule
-from certifier.checks.structure.common_modules import local_dependencies
+from certifier.connector.layout import local_dependencies
 from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Location, Severity, Stage
 

@@ -57,16 +57,12 @@ class NodeRange:
         floor = (major, 0, 0)
         return any(i.hi is None or i.hi > floor for i in self.intervals)
 
-    def admits(self, version: Version) -> bool:
+    def admits(self, version: Version) -> bool:  # the meaning of a range: the parser's tests check it
         return any(i.lo <= version and (i.hi is None or version < i.hi) for i in self.intervals)
 
     def overlaps(self, other: NodeRange) -> bool:
         """True when some version satisfies both ranges."""
         return any(not a.intersect(b).empty for a in self.intervals for b in other.intervals)
-
-    @property
-    def lowest(self) -> Version | None:
-        return min((i.lo for i in self.intervals), default=None)
 
     @property
     def satisfiable(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from certifier.core.model import Finding, Location, Severity
+from certifier.core.model import Finding, Location
 
 MANIFEST_FILE = "connect.yaml"
 ROOT_LABEL = "file content"  # how the official validator names the root path in messages
@@ -33,10 +33,6 @@ class ManifestLoad:
     def is_mapping(self) -> bool:
         """True when there is something to validate: the document is a mapping."""
         return self.parsed and isinstance(self.data, dict)
-
-    @property
-    def has_errors(self) -> bool:
-        return any(f.severity is Severity.ERROR for f in self.findings)
 
     def locate(self, manifest_path: str) -> Location:
         return locate(self.positions, manifest_path, self.file)
