@@ -1,8 +1,9 @@
 """Classify a repository source string and validate a tag name before git ever sees them.
 
 git treats some strings as commands (`ext::sh -c ...` runs a program, `-u...` is an option), so a
-source is accepted only when it is one of the shapes the platform supports (spec section 4: HTTPS or
-SSH, plus local paths and `file://` for development) and everything else is refused with exit 2.
+source is accepted only when it is one of the shapes the platform supports (HTTPS or SSH, see
+docs/connectors.md#connector-states; plus local paths and `file://` for development) and everything else
+is refused with exit 2.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class SourceSpec:
         return self.local_path is None
 
 
-# Spec section 4, "A tag must match". JavaScript's \w is ASCII-only, hence re.ASCII.
+# docs/connectors.md#connector-states, the tag rule. JavaScript's \w is ASCII-only, hence re.ASCII.
 PLATFORM_TAG_PATTERN = re.compile(r"(?!.*\.{2,})(?!\*)[^\W_][\w.@/-]{0,254}", re.ASCII)
 
 # git reads `<transport>::<address>` as "run the remote helper git-remote-<transport>".
@@ -114,7 +115,8 @@ def redact_url(source: str) -> str:
 
 
 def validate_tag(tag: str) -> None:
-    """Refuse a tag the platform would refuse (spec section 4) or that git could read as an option."""
+    """Refuse a tag the platform would refuse (docs/connectors.md#connector-states) or that git could read as
+    an option."""
     if not isinstance(tag, str) or not tag:
         raise SourceError("empty tag name")
     if tag.startswith("-"):

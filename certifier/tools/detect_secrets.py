@@ -1,6 +1,6 @@
 """detect-secrets (1.5.0): `scan --all-files --no-verify` over an explicit list of files.
 
-Facts this module is built on (spec section 6):
+Facts this module is built on:
   * without --no-verify it sends candidate secrets to third-party APIs to verify them: always passed;
   * without --all-files it asks git which files are tracked (as the sandbox user, git refuses a
     repository owned by another user, and the scan would silently cover nothing): always passed, and the

@@ -1,5 +1,5 @@
-"""The patterns of spec 2.7 as bare connect.yaml samples: accepted ones are valid, rejected ones give
-exactly the messages their `# expect:` lines name."""
+"""The patterns of docs/connectors.md#manifest-patterns as bare connect.yaml samples: accepted ones are valid,
+rejected ones give exactly the messages their `# expect:` lines name."""
 
 from __future__ import annotations
 

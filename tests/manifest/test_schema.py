@@ -33,7 +33,7 @@ def messages(issues):
     return lambda text: [message for message, _ in issues(text)]
 
 
-# --- the examples of spec 2.6, each exactly ---------------------------------------------------------
+# --- the examples of docs/connectors.md#validator-messages, each exactly ------------------------------------
 
 
 def test_unrecognized_top_level_key(issues):

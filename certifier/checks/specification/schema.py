@@ -22,7 +22,8 @@ from certifier.core.model import Finding, Severity, Stage
     "each application type allows its own fields, configuration entries have typed fields, and names and "
     "keys must be unique. Any violation fails the specification check. The certifier also rejects an "
     "empty deployAs and the internal applicationType 'unknown'.",
-    remediation="Fix each [path]: message the finding lists at the line it names (spec/connect.md section 2).",
+    remediation="Fix each [path]: message the finding lists at the line it names (the fields are described in "
+    "docs/connectors.md#manifest).",
     severity=Severity.ERROR,
     scope=Scope.CONNECTOR,
 )

@@ -43,7 +43,7 @@ class AppTree:
 
     @property
     def is_java(self) -> bool:
-        """A Java app has pom.xml and no package.json (spec §1)."""
+        """A Java app has pom.xml and no package.json (docs/connectors.md#connector)."""
         return self.has("pom.xml") and not self.has("package.json")
 
 

@@ -1,4 +1,5 @@
-"""Rules the official validator enforces beyond its schema (spec/connect.md 2.3-2.5), in its wording.
+"""Rules the official validator enforces beyond its schema, in its wording (docs/connectors.md#application-types
+to #health-checks-and-retries).
 
 They run on data that may be schema-invalid (to give as much feedback as possible), so every
 accessor tolerates wrong types and simply skips what it cannot read.
