@@ -1,6 +1,6 @@
 """Connect-style report entries: `{entries: [{type, title, message?, createdAt, application?}]}`.
 
-One entry per check group (spec/connect.md section 4) and target: connector-level results give an
+One entry per check group (docs/connectors.md#report-entries) and target: connector-level results give an
 entry without `application`, per-app results one entry per app with `application` set.
 
 Outcome of an entry, first match wins (a definite connector Error outranks an infrastructure error):

@@ -1,6 +1,6 @@
 """bandit (1.9.4): `-f json` over an explicit list of Python files.
 
-Facts this module is built on (spec section 6): exit 1 when there are findings (normal: the JSON is
+Facts this module is built on: exit 1 when there are findings (normal: the JSON is
 read); `# nosec` comments would let a connector silence it, so --ignore-nosec. The report's `code` and,
 for the hard-coded password tests, `issue_text` contain source text (possibly a secret): neither is kept;
 callers read the line themselves and redact it.

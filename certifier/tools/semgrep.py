@@ -1,6 +1,6 @@
 """semgrep (pinned 1.182.0): only our rule pack (rules/semgrep), offline, over an explicit list of files.
 
-Facts this module is built on (spec section 6):
+Facts this module is built on:
   * without SEMGREP_ENABLE_VERSION_CHECK=0 and --disable-version-check every call waits ~98 s on DNS;
     --metrics=off alone does not stop it. Registry packs and --validate need the network: never used.
   * exit 0 even with findings; JSON `extra.lines` reads "requires login", so callers take code from the

@@ -1,4 +1,4 @@
-"""Connect-style report entries (spec/connect.md section 4)."""
+"""Connect-style report entries (docs/connectors.md#report-entries)."""
 
 from __future__ import annotations
 

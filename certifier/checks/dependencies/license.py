@@ -20,7 +20,8 @@ from certifier.core.model import Finding, Location, Severity, Stage
     version="1.0.0",
     stage=Stage.DEPENDENCIES,
     title="Dependency licences are known and acceptable",
-    rationale="Certification requires open-source dependencies with known licences (spec 5.2). A strong "
+    rationale="Certification requires open-source dependencies with known licences "
+    "(docs/connectors.md#certification-requirements). A strong "
     "copyleft licence can oblige the publisher to release the connector's source; an unknown or proprietary "
     "one cannot be judged; a licence the policy denies must not ship. Licences come from the lockfile "
     "(package-lock v2/v3 record them) and package metadata in the checkout; development dependencies do not "
