@@ -10,13 +10,10 @@ from pathlib import Path
 
 import pytest
 
+import harness
 from certifier.checks import registry
-from certifier.checks.execute import run_everywhere
-from certifier.collect.context import CheckContext, RunOptions
-from certifier.connector.inventory import take_inventory
+from certifier.collect.context import CheckContext
 from certifier.collect.session import RunSession
-from certifier.source.fetch import fetch
-from support import make_tagged_repo
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -39,15 +36,11 @@ def context_of(tmp_path):
 
     def make(source: Path, extra: dict | None = None, as_is: bool = False) -> CheckContext:
         workspace = tmp_path / f"run-{len(sessions)}"
-        if as_is:
-            checkout = fetch(str(source), None, workspace)
-        else:
-            repo = make_tagged_repo(source, tmp_path / f"repo-{len(sessions)}")
-            checkout = fetch(str(repo), "v1.0.0", workspace)
+        workspace.mkdir()
+        checkout = harness.checkout(source) if as_is else harness.tagged_checkout(source)
         session = RunSession(workspace)
         sessions.append(session)
-        return CheckContext(take_inventory(checkout), RunOptions(workspace=workspace, session=session,
-                                                                 extra=extra or {}))
+        return harness.context(checkout, workspace=workspace, session=session, extra=extra or {})
 
     yield make
     for session in sessions:
@@ -71,7 +64,7 @@ def build_results(context_of):
         ctx = context_of(source, extra)
         found = {}
         for spec in build_checks():
-            for result in run_everywhere(spec, ctx):
+            for result in harness.results(spec, ctx):
                 found[(spec.id, result.app)] = result
         return found
 

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from certifier.collect.build import build_app
-from certifier.checks.execute import run_everywhere
+import harness
 from support import EXAMPLES
 
 pytestmark = pytest.mark.slow
@@ -23,6 +23,6 @@ def test_goods_store_builds_and_tests_cleanly(context_of, build_check_specs):
         assert build.package_manager == "npm" and build.build_script == "build"
         assert build.tests.failed == 0 and build.tests.passed > 10
         assert (build.app_dir / "dist" / "index.js").is_file()
-    results = [r for spec in build_check_specs for r in run_everywhere(spec, ctx)]  # memoised: no second build
+    results = [r for spec in build_check_specs for r in harness.results(spec, ctx)]  # memoised: no second build
     assert {(r.check_id, r.outcome.value) for r in results} == {
         ("build.install", "pass"), ("build.compile", "pass"), ("build.test", "pass"), ("build.java", "not-applicable")}

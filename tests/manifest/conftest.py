@@ -1,53 +1,30 @@
-"""Helpers for the specification-stage tests: connectors made from minimal/ with another connect.yaml."""
+"""Helpers for the specification-stage tests: connectors made from minimal/ with another connect.yaml, their
+inventory and check results through tests/harness.py (certifier's own working-tree fetch)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from certifier.checks.execute import run_everywhere
-from certifier.checks.registry import load_all
-from certifier.collect.context import CheckContext, Inventory, RunOptions
-from certifier.connector.inventory import take_inventory
+import harness
 from certifier.connector.manifest import ManifestLoad, load_manifest
 from certifier.core.model import CheckResult
-from certifier.source.checkout import Checkout
-
-CONNECTORS = Path(__file__).parent.parent / "fixtures" / "connectors"
-MANIFESTS = Path(__file__).parent.parent / "fixtures" / "manifests"
-
-
-def listed_files(root: Path) -> tuple[str, ...]:
-    """Regular files below root, repo-relative, without following symlinks (as the source stage lists them)."""
-    out = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d != ".git" and not os.path.islink(os.path.join(folder, d))]
-        for name in files:
-            path = Path(folder) / name
-            if path.is_file() and not path.is_symlink():
-                out.append(path.relative_to(root).as_posix())
-    return tuple(sorted(out))
-
-
-def _inventory_of(root: Path) -> Inventory:
-    return take_inventory(Checkout(path=root, source=str(root), files=listed_files(root)))
+from support import CONNECTORS
 
 
 def _run(check_id: str, root: Path) -> CheckResult:
-    spec = load_all()[check_id]
-    results = run_everywhere(spec, CheckContext(_inventory_of(root), RunOptions()))
+    results = harness.results(check_id, root)
     assert len(results) == 1  # every spec.* check is connector-scoped
     return results[0]
 
 
 @pytest.fixture
 def inventory_of():
-    """inventory_of(root) -> Inventory of the connector at root (files listed by walking it)."""
-    return _inventory_of
+    """inventory_of(root) -> Inventory of the connector at root, as the working-tree fetch lists it."""
+    return harness.inventory
 
 
 @pytest.fixture

@@ -6,12 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from certifier.checks.execute import run_everywhere
+import harness
 from certifier.checks.registry import load_all
-from certifier.collect.context import CheckContext, RunOptions
 from certifier.core.model import Outcome
-
-CONNECTORS = Path(__file__).parent.parent / "fixtures" / "connectors"
+from support import CONNECTORS
 
 EXPECTED = {
     "minimal": {},
@@ -34,9 +32,9 @@ EXPECTED = {
 }
 
 
-def spec_results(root: Path, inventory_of):
-    ctx = CheckContext(inventory_of(root), RunOptions())
-    return {cid: run_everywhere(spec, ctx)[0] for cid, spec in load_all().items() if cid.startswith("spec.")}
+def spec_results(root: Path):
+    ctx = harness.context(root)
+    return {cid: harness.results(spec, ctx)[0] for cid, spec in load_all().items() if cid.startswith("spec.")}
 
 
 def test_every_spec_fixture_is_listed():
@@ -44,14 +42,14 @@ def test_every_spec_fixture_is_listed():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_fixture_fails_exactly_its_check(name, inventory_of):
-    results = spec_results(CONNECTORS / name, inventory_of)
+def test_fixture_fails_exactly_its_check(name):
+    results = spec_results(CONNECTORS / name)
     flagged = {cid: r.outcome for cid, r in results.items() if r.outcome in (Outcome.FAIL, Outcome.WARN, Outcome.ERROR)}
     assert flagged == EXPECTED[name], {cid: r.summary for cid, r in results.items()}
 
 
 def test_html_stays_verbatim_data(inventory_of):
-    results = spec_results(CONNECTORS / "spec-html-injection", inventory_of)
+    results = spec_results(CONNECTORS / "spec-html-injection")
     text = "\n".join(f.message for r in results.values() for f in r.findings)
     assert "<script>alert('name')</script>" in text
     assert "<img src=x onerror=alert(1)>" in text

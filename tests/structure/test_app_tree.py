@@ -6,7 +6,6 @@ import os
 
 from certifier.checks.execute import run_everywhere
 from certifier.connector.files import app_folder, files_under
-from certifier.connector.inventory import take_inventory
 from certifier.core.model import Outcome
 
 
@@ -45,12 +44,3 @@ def test_an_apps_files_are_those_of_its_resolved_folder(fixture_dir, context):
     assert "hello-service/package.json" in listed and "README.md" not in listed
     assert app_folder(ctx.root, None) is None
 
-
-def test_stand_in_model_agrees_with_take_inventory(fixture_dir, build_stand_in, checkout_of):
-    for name in ("minimal", "struct-java-app"):
-        checkout = checkout_of(fixture_dir(name))
-        real = take_inventory(checkout).connector
-        stand_in = build_stand_in(checkout.path, checkout.files)
-        assert real.apps == stand_in.apps
-        assert real.global_config == stand_in.global_config
-        assert {k: v for k, v in real.positions.items() if k} == stand_in.positions

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from certifier.checks.structure.hygiene import classify
+from harness import as_git_repo
 from certifier.checks.structure.symlinks import escapes
 from certifier.core.model import Outcome, Severity
 
@@ -218,6 +219,7 @@ def test_every_kind_is_one_finding(workdir, results):
     ]:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text("x")
+    as_git_repo(root)  # outside git the fetch skips node_modules folders; git lists one nothing ignores
     result = one(results(root, "struct.hygiene"))
     found = {f.rule: f for f in result.findings}
     assert set(found) == {"env-file", "node-modules", "build-output", "ide", "os-junk"}
