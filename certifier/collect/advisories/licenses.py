@@ -58,6 +58,9 @@ def license_rules() -> dict[str, Any]:
         return _RULES[str(path)]
 
 
+_PARSE_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _licensing():
     return get_spdx_licensing()
@@ -96,7 +99,8 @@ def _parse(text: str):
     if text.upper().startswith("SEE LICENSE IN") or len(text) > 500:
         return None
     try:
-        return _licensing().parse(text, validate=False)
+        with _PARSE_LOCK:  # license_expression builds its tokenizer lazily, unsafely across threads
+            return _licensing().parse(text, validate=False)
     except (ExpressionError, ValueError, TypeError):
         return None
 
