@@ -13,7 +13,7 @@ DEMO_OUT  := reports/demo
 # third worker on a 2-core machine still shortens it
 TEST_WORKERS ?= 3
 
-.PHONY: install tools demo test test-fast lint bench bench-build bench-service docs clean
+.PHONY: install tools demo test test-fast lint bench bench-build bench-service corpus docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ bench-build: install tools
 bench-service: install tools
 	$(PY) -m benchmarks.service_load
 	$(PY) -m benchmarks.service_load --celery-workers 2
+
+## corpus: certify the public connectors of benchmarks/corpus.yaml (publish, static stages) into docs/corpus.md;
+## set CORPUS_DIR to a folder of local clones or mirrors (e.g. /work/.mirror), else their URLs are cloned
+corpus: install tools
+	$(PY) -m benchmarks.corpus
 
 ## docs: regenerate docs/checks.md and the report JSON Schema from the code
 docs: install
