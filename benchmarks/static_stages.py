@@ -31,7 +31,7 @@ from benchmarks.large_connector import generate, tag_repository
 from certifier.source import reuse as source_reuse
 from certifier.checks import registry
 from certifier.checks.execute import run_everywhere
-from certifier.checks.security._workspace import ToolWorkspace
+from certifier.collect.tool_workspace import ToolWorkspace
 from certifier.collect.context import CheckContext, RunOptions
 from certifier.connector.inventory import take_inventory
 from certifier.core.model import Stage

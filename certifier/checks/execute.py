@@ -68,7 +68,7 @@ def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
         )
     )
     outcome = outcome_of(findings)
-    summary = _summary(outcome, findings, dropped)
+    summary = _summary(outcome, findings, dropped) + _not_scanned(extra.get("not_scanned_total"))
     evidence = {**extra, **({"findings_dropped": dropped} if dropped else {})}
     return result(spec, ctx, outcome, summary, findings=findings, duration_s=_since(started), evidence=evidence)
 
@@ -114,6 +114,13 @@ def _summary(outcome: Outcome, findings: tuple[Finding, ...], dropped: int) -> s
     if dropped:
         text += f" ({dropped} more not stored)"
     return text
+
+
+def _not_scanned(count: object) -> str:
+    """A scan that covered all but some files says so on its summary line (evidence `not_scanned`)."""
+    if not isinstance(count, int) or count <= 0:
+        return ""
+    return f"; {count} file{'s' if count != 1 else ''} not scanned"
 
 
 def _since(started: float) -> float:

@@ -19,6 +19,7 @@ from certifier.core.secrets.redact import scrub
 from certifier.tools.locate import locate
 
 MAX_OUTPUT_BYTES = 32 * 1024 * 1024
+MAX_MESSAGE_CHARS = 300  # of bandit's reason for a file it could not analyse
 # tests whose issue_text quotes the matched string (a hard-coded password)
 QUOTING_TESTS = frozenset({"B105", "B106", "B107"})
 
@@ -36,9 +37,17 @@ class Issue:
 
 
 @dataclass(frozen=True)
+class FileError:
+    """A file bandit could not analyse (not valid Python 3, unreadable): the other files still count."""
+
+    path: str
+    message: str  # bandit's reason, scrubbed and bounded
+
+
+@dataclass(frozen=True)
 class ScanResult:
     issues: tuple[Issue, ...]
-    errors: tuple[str, ...]  # paths bandit could not analyse
+    errors: tuple[FileError, ...]
     duration_s: float
 
 
@@ -65,7 +74,7 @@ def scan(root: Path, files: Sequence[str], workspace: Workspace, *, wall_s: floa
     return ScanResult(tuple(issues), tuple(errors), round(done.duration_s, 2))
 
 
-def parse(text: str) -> tuple[list[Issue], list[str]]:
+def parse(text: str) -> tuple[list[Issue], list[FileError]]:
     """Issues and unanalysed files of a bandit JSON report (pure)."""
     try:
         data = json.loads(text)
@@ -74,8 +83,13 @@ def parse(text: str) -> tuple[list[Issue], list[str]]:
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise ToolError("bandit report has no results list")
     issues = [issue for issue in (_issue(raw) for raw in data["results"]) if issue is not None]
-    errors = [_path(str(e.get("filename"))) for e in data.get("errors") or [] if isinstance(e, dict)]
+    errors = [_file_error(e) for e in data.get("errors") or [] if isinstance(e, dict)]
     return issues, errors
+
+
+def _file_error(raw: dict) -> FileError:
+    reason = " ".join(scrub(str(raw.get("reason") or "could not be analysed")).split())
+    return FileError(_path(str(raw.get("filename"))), reason[:MAX_MESSAGE_CHARS])
 
 
 def _path(raw: str) -> str:

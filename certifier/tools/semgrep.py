@@ -13,6 +13,10 @@ Facts this module is built on:
     (tests/security: the rule pack's fixtures, the tool tests). It ignores --output and writes the JSON
     report to stdout, so the report is redirected to a file in the tool workspace (not the runner's
     bounded, redacted capture).
+  * a file it cannot (fully) parse is an entry of the report's `errors` with its `path`, e.g. JSX text with a
+    bare `&`, which TypeScript accepts. The native CLI spells the type in CamelCase ("PartialParsing"),
+    the Python wrapper in words ("Syntax error"): both are read as one kind. The rest of the scan is
+    complete, so such a file is a fact about that file (not scanned), never a failed scan.
 """
 
 from __future__ import annotations
@@ -32,9 +36,14 @@ MAX_TARGET_BYTES = 1_000_000  # semgrep's own default: larger files would be ski
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024  # JSON report read back from the workspace
 ARGV_BUDGET = 100_000  # characters of file arguments per invocation (ARG_MAX is far above)
 ENV = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off", "SEMGREP_USER_AGENT_APPEND": "certifier"}
-# errors about a target file (it was not, or not fully, analysed); any other error is a tool failure
-TARGET_ERROR_TYPES = ("Syntax error", "Lexical error", "Partial parsing", "Timeout", "Out of memory",
-                      "Other syntax error", "Too many matches", "Fixpoint timeout", "Stack overflow")
+# errors about one target file (it was not, or not fully, analysed), in both spellings, compared without
+# case, spaces or underscores; any other error is a tool failure
+TARGET_ERROR_TYPES = frozenset({
+    "syntaxerror", "lexicalerror", "partialparsing", "parseerror", "othersyntaxerror", "otherparseerror",
+    "astbuildererror", "timeout", "outofmemory", "stackoverflow", "toomanymatches", "fixpointtimeout",
+    "timeoutduringinterfile", "outofmemoryduringinterfile",
+})
+MAX_MESSAGE_CHARS = 300  # of a parser's message kept in a report
 
 
 @dataclass(frozen=True)
@@ -51,9 +60,12 @@ class Match:
 
 @dataclass(frozen=True)
 class TargetError:
+    """A file semgrep could not (fully) analyse: its rules did not see all of it."""
+
     path: str
-    kind: str  # semgrep's error type, e.g. "Syntax error"
+    kind: str  # semgrep's error type, e.g. "PartialParsing" or "Syntax error"
     line: int | None = None
+    message: str = ""  # the parser's message, scrubbed and bounded (it may quote the file's code)
 
 
 @dataclass(frozen=True)
@@ -171,12 +183,25 @@ def _match(raw: Any) -> Match | None:
         return None
 
 
+def is_target_error(kind: str) -> bool:
+    """Whether an error type is about one target file (both spellings of the pinned release)."""
+    return "".join(c for c in kind.lower() if c.isalpha()) in TARGET_ERROR_TYPES
+
+
 def _target_error(raw: dict) -> TargetError:
     kind = str(raw.get("type") if not isinstance(raw.get("type"), list) else raw["type"][0])
     path = raw.get("path")
-    if not isinstance(path, str) or not any(kind.startswith(t) for t in TARGET_ERROR_TYPES):
+    message = " ".join(scrub(str(raw.get("message") or kind)).split())[:MAX_MESSAGE_CHARS]
+    if not isinstance(path, str) or not is_target_error(kind):
         # a broken rule or an internal error: the scan as a whole cannot be trusted
-        raise ToolError(f"semgrep reported an error: {scrub(str(raw.get('message', kind)))[:300]}")
+        raise ToolError(f"semgrep reported an error: {message}")
     spans = raw.get("spans") or []
     line = spans[0].get("start", {}).get("line") if spans and isinstance(spans[0], dict) else None
-    return TargetError(_path(path), kind, line if isinstance(line, int) else None)
+    return TargetError(_path(path), kind, line if isinstance(line, int) else None, _without_path(message, path))
+
+
+def _without_path(message: str, path: str) -> str:
+    """The parser's words without the file name it repeats ("Syntax error at line ./a.tsx:3: ...")."""
+    for prefix in (path, "./" + _path(path), _path(path)):
+        message = message.replace(f"at line {prefix}:", "at line ")
+    return message

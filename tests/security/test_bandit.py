@@ -7,7 +7,7 @@ import json
 import pytest
 
 from certifier.core.errors import ToolError
-from certifier.core.model import Outcome, Severity
+from certifier.core.model import Confidence, FileKind, Outcome, Severity
 from certifier.tools import bandit
 
 
@@ -23,6 +23,7 @@ def test_shell_injection_in_a_python_helper_is_an_error(connector, check_on):
     assert [(f.rule, f.location.path, f.location.line) for f in errors] == [
         ("B602", "hello-service/src/tools/export_orders.py", 8)]
     assert errors[0].properties["cwe"] == "CWE-78" and errors[0].tool == "bandit"
+    assert errors[0].confidence is Confidence.HIGH and errors[0].file_kind is FileKind.SOURCE
 
 
 def test_no_python_is_not_applicable(connector, check_on):
@@ -43,6 +44,17 @@ def test_nosec_hides_nothing_and_passwords_are_not_quoted(connector, check_on):
     assert "Hunter2" not in rules["B105"].properties["snippet"]
 
 
+def test_a_file_bandit_cannot_parse_is_listed_and_the_rest_counts(connector, check_on):
+    root = connector("sec-python-app")
+    (root / "hello-service/src/tools/legacy.py").write_text("print 'python 2'\n")
+    result = only(check_on(root, "sec.python-sast"))
+    assert result.outcome is Outcome.FAIL and "1 file not scanned" in result.summary
+    assert {f.rule for f in result.findings} >= {"B602", "not-scanned"}
+    [missed] = [f for f in result.findings if f.rule == "not-scanned"]
+    assert missed.severity is Severity.INFO and missed.location.path == "hello-service/src/tools/legacy.py"
+    assert result.evidence["not_scanned"][0]["tool"] == "bandit"
+
+
 def test_test_code_is_information(connector, check_on):
     root = connector("minimal")
     (root / "hello-service/tests/test_tools.py").write_text("import subprocess\nsubprocess.call(input(), shell=True)\n")
@@ -51,12 +63,12 @@ def test_test_code_is_information(connector, check_on):
 
 
 def test_bandit_report_parsing():
-    text = json.dumps({"errors": [{"filename": "././x/bad.py", "reason": "syntax error"}], "results": [
+    text = json.dumps({"errors": [{"filename": "././x/bad.py", "reason": "syntax error while parsing AST from file"}], "results": [
         {"filename": "././x/a.py", "line_number": 3, "test_id": "B106", "test_name": "hardcoded_password_funcarg",
          "issue_severity": "LOW", "issue_confidence": "MEDIUM", "issue_text": "Possible hardcoded password: 'abc'",
          "issue_cwe": {"id": 259}, "code": "login(password='abc')"}]})
     issues, errors = bandit.parse(text)
-    assert errors == ["x/bad.py"]
+    assert errors == [bandit.FileError("x/bad.py", "syntax error while parsing AST from file")]
     [issue] = issues
     assert (issue.path, issue.test_id, issue.cwe, issue.text) == ("x/a.py", "B106", "CWE-259", "Possible hard-coded password")
     with pytest.raises(ToolError):

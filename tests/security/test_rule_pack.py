@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from certifier.checks.security._workspace import ToolWorkspace
+from certifier.collect.tool_workspace import ToolWorkspace
 from certifier.checks.security.rule_pack import RulePackError, load_rule_pack, validate_rule
 from certifier.core.model import Severity
 from certifier.sandbox.runner import Limits, run, tool_env
@@ -94,6 +94,16 @@ def test_a_rule_without_what_reports_need_is_refused(change, problem):
     assert validate_rule(GOOD, "x.yaml").id == "x-rule"
     with pytest.raises(RulePackError, match=problem):
         validate_rule({**GOOD, **change}, "x.yaml")
+
+
+def test_a_rules_confidence_and_its_reason_are_read_and_medium_when_it_says_none():
+    meta = {k: v for k, v in GOOD["metadata"].items() if k != "confidence"}
+    assert validate_rule({**GOOD, "metadata": meta}, "x.yaml").confidence == "MEDIUM"
+    said = validate_rule({**GOOD, "metadata": {**GOOD["metadata"], "confidence_reason": "  only the   literal\n"}},
+                         "x.yaml")
+    assert (said.confidence, said.confidence_reason) == ("HIGH", "only the literal")
+    with pytest.raises(RulePackError, match="confidence_reason"):
+        validate_rule({**GOOD, "metadata": {**GOOD["metadata"], "confidence_reason": ["a"]}}, "x.yaml")
 
 
 def test_duplicate_rule_ids_are_refused(tmp_path):

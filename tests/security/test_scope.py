@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 
-from certifier.checks.security._scope import scanned_files, split_by_size
+from certifier.collect.scans import scanned_files, split_by_size
 
 
 def test_vendored_dependencies_are_not_scanned(tmp_path, make_ctx):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from certifier.core.errors import ToolError
-from certifier.checks.security._workspace import ToolWorkspace
+from certifier.collect.tool_workspace import ToolWorkspace
 from certifier.checks.security.rule_pack import load_rule_pack
 from certifier.tools import semgrep
 
@@ -25,7 +25,7 @@ PYTHON = sys.executable
 SCAN = """
 import sys, time
 from pathlib import Path
-from certifier.checks.security._workspace import ToolWorkspace
+from certifier.collect.tool_workspace import ToolWorkspace
 from certifier.checks.security.rule_pack import load_rule_pack
 from certifier.tools import semgrep
 started = time.monotonic()
@@ -144,13 +144,43 @@ def test_parse_reads_matches_errors_and_paths():
     text = report(
         results=[{"check_id": "no-console-log", "path": "./a/b.js", "start": {"line": 2, "col": 3, "offset": 10},
                   "end": {"line": 2, "col": 9, "offset": 16}, "extra": {"lines": "requires login"}}],
-        errors=[{"type": "Syntax error", "path": "a/c.js", "message": "secret-ish code here", "level": "warn"}],
+        errors=[{"type": "Syntax error", "path": "a/c.js", "message": "Syntax error at line a/c.js:4:\n `<` was "
+                 "unexpected", "level": "warn"}],
         paths={"scanned": ["a/b.js", "a/c.js"]},
     )
     matches, errors, scanned = semgrep.parse(text)
     assert matches == [semgrep.Match("no-console-log", "a/b.js", 2, 3, 2, 9, 10, 16)]
-    assert errors == [semgrep.TargetError("a/c.js", "Syntax error", None)]
+    assert errors == [semgrep.TargetError("a/c.js", "Syntax error", None, "Syntax error at line 4: `<` was unexpected")]
     assert scanned == ["a/b.js", "a/c.js"]
+
+
+def test_the_native_clis_camelcase_parse_errors_are_about_one_file():
+    """--experimental spells the type ["PartialParsing", [spans]]: one file, not a broken scan."""
+    error = {"code": 3, "level": "warn", "type": ["PartialParsing", [{"path": "./a.tsx"}]],
+             "message": "Syntax error at line ./a.tsx:3:\n `& Feel` was unexpected", "path": "./a.tsx",
+             "spans": [{"file": "./a.tsx", "start": {"line": 3, "col": 13, "offset": 0}}]}
+    _matches, errors, _scanned = semgrep.parse(report(errors=[error]))
+    assert errors == [semgrep.TargetError("a.tsx", "PartialParsing", 3, "Syntax error at line 3: `& Feel` was unexpected")]
+    assert all(semgrep.is_target_error(kind) for kind in ("LexicalError", "Other syntax error", "Timeout"))
+    assert not semgrep.is_target_error("RuleParseError")
+
+
+def test_a_secret_in_a_parsers_message_is_masked():
+    error = {"type": "Syntax error", "path": "a.js", "level": "warn",
+             "message": "Syntax error at line a.js:1:\n `sk_live_4eC39HqLyjWDarjtT1zdp7dc` was unexpected"}
+    [error] = semgrep.parse(report(errors=[error]))[1]
+    assert "4eC39HqLyjWDarjtT1zdp7dc" not in error.message and "was unexpected" in error.message
+
+
+def test_a_real_tsx_file_semgrep_cannot_parse_leaves_the_other_files_scanned(tmp_path):
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "view.tsx").write_text("export const V = () => (\n  <div>\n    <p>Look & Feel</p>\n  </div>\n);\n")
+    (root / "app.js").write_text("console.log('a');\n")
+    result = semgrep.scan(root, ["app.js", "view.tsx"], ToolWorkspace(tmp_path / "ws"), PACK.files)
+    assert [(m.rule_id, m.path) for m in result.matches] == [("no-console-log", "app.js")]
+    assert [(e.path, e.line) for e in result.errors] == [("view.tsx", 3)]
+    assert "`& Feel` was unexpected" in result.errors[0].message
 
 
 @pytest.mark.parametrize("text, problem", [

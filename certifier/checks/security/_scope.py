@@ -1,5 +1,5 @@
-"""What the security checks look at: the files of the checkout, which app (and shared module) owns a
-file, and how much a finding there counts.
+"""What the security checks look at: which app (and shared module) owns a file, and how much a finding
+there counts (the files of the checkout are certifier.collect.scans').
 
 The official SAST gate scans `<app>/src` and the `src/` of common modules referenced with `file:`; it
 excludes Merchant Center apps. The certifier scans more (the whole app and module folders) but reports
@@ -8,19 +8,18 @@ outside `src/` at most as Warning and test code as Info; Merchant Center finding
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from functools import lru_cache
 
 from certifier.connector.files import app_folder, load_package_json
 from certifier.core.app_types import MC_APP_TYPES
 from certifier.connector.layout import local_dependencies, target_of
 from certifier.connector.model import App
 from certifier.collect.context import CheckContext
+from certifier.collect.scans import scanned_files
 from certifier.core.model import Severity
 from certifier.core.secrets.rules import secret_rules
 
-VENDORED = "node_modules"
+__all__ = ["AppScope", "app_scope", "is_test_code", "scanned_files", "weighed"]  # scanned_files: collect.scans
 
 
 @dataclass(frozen=True)
@@ -69,33 +68,6 @@ def app_scope(ctx: CheckContext, app: App) -> AppScope | None:
 def _is_folder(ctx: CheckContext, target: str) -> bool:
     prefix = target + "/"
     return any(f.startswith(prefix) for f in ctx.checkout.files)
-
-
-def scanned_files(ctx: CheckContext) -> list[str]:
-    """Tracked regular files of the checkout, without vendored dependencies (the platform skips them too)."""
-    return list(_not_vendored(ctx.checkout.files))
-
-
-@lru_cache(maxsize=8)
-def _not_vendored(files: tuple[str, ...]) -> tuple[str, ...]:
-    """Computed once per checkout: a dozen checks ask for it, each over thousands of files."""
-    return tuple(f for f in files if VENDORED not in f.split("/")[:-1])
-
-
-def split_by_size(ctx: CheckContext, files: list[str], limit: int) -> tuple[list[str], list[str]]:
-    """(files of at most `limit` bytes, larger or unreadable files) - large ones are reported, not read."""
-    small, large = [], []
-    listed = ctx.checkout.sizes
-    for name in files:
-        size = listed.get(name)
-        if size is None:  # an lstat per file is what convoys behind the GIL when other checks compute
-            try:
-                size = os.lstat(ctx.root / name).st_size
-            except OSError:
-                large.append(name)
-                continue
-        (small if size <= limit else large).append(name)
-    return small, large
 
 
 def is_test_code(path: str) -> bool:

@@ -4,30 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pathlib import Path
+
 from certifier.connector.files import read_file
 from certifier.checks.registry import Evidence, Scope, check
 from certifier.core.app_types import APP_TYPES
 from certifier.core.errors import NotApplicable
-from certifier.checks.security._scope import AppScope, app_scope, is_test_code, weighed
+from certifier.checks.security._confidence import confidence_of, not_scanned_findings
+from certifier.checks.security._scope import AppScope, app_scope, weighed
 from certifier.checks.security._shared import bandit_run, python_files
 from certifier.collect.context import CheckContext
+from certifier.collect.scans import bandit_not_scanned, not_scanned_evidence
 from certifier.core.dedup import code_key
-from certifier.core.model import Finding, Location, Severity, Stage
+from certifier.core.file_kinds import HEADER_LINES, file_kind
+from certifier.core.model import FileKind, Finding, Location, Severity, Stage
 from certifier.core.secrets.redact import snippet
 from certifier.tools.bandit import Issue
 
 SEVERITY = {"HIGH": Severity.ERROR, "MEDIUM": Severity.WARNING, "LOW": Severity.INFO}
 LOWER = {Severity.ERROR: Severity.WARNING, Severity.WARNING: Severity.INFO, Severity.INFO: Severity.INFO}
 LINK = "https://bandit.readthedocs.io/en/latest/plugins/index.html"
+REMEDIATION_NOT_SCANNED = "Make the file valid Python 3 (bandit parses it with the standard parser)."
 
 
 @check(
     id="sec.python-sast",
-    version="1.0.0",
+    version="1.1.0",
     stage=Stage.SECURITY,
     title="Static analysis of Python code (bandit)",
     rationale="Python code in an app (helper scripts run by the build or at run time) gets the same static "
-    "analysis as JavaScript: shell injection, unsafe deserialisation, disabled TLS verification and the like.",
+    "analysis as JavaScript: shell injection, unsafe deserialisation, disabled TLS verification and the like. "
+    "Each finding carries bandit's confidence (low in a test, docs, generated or example file); a file bandit "
+    "cannot parse is listed as not scanned while the rest of the scan still counts.",
     remediation="Fix the code at the reported line as bandit's test describes; reviewers can waive a false "
     "positive by fingerprint.",
     severity=Severity.ERROR,
@@ -43,15 +51,17 @@ def python_sast(ctx: CheckContext) -> Iterator[Finding | Evidence]:
     if not mine:
         raise NotApplicable(f"{scope.name} has no Python files")
     result = bandit_run(ctx)
-    for issue in result.issues:
+    yield from findings_from(ctx.root, scope, result.issues)
+    missed = [n for n in bandit_not_scanned(result) if scope.owns(n.path)]
+    yield from not_scanned_findings(missed, REMEDIATION_NOT_SCANNED, advisory=scope.advisory)
+    yield Evidence(bandit={"files_scanned": len(mine), "duration_s": result.duration_s},
+                   **not_scanned_evidence(missed))
+
+
+def findings_from(root: Path, scope: AppScope, issues) -> Iterator[Finding]:
+    for issue in issues:
         if scope.owns(issue.path):
-            yield finding(ctx, scope, issue)
-    for path in sorted({p for p in result.errors if scope.owns(p)}):
-        yield Finding(message=f"{path} could not be analysed by bandit (not valid Python?)",
-                      severity=Severity.INFO if is_test_code(path) else Severity.WARNING,
-                      location=Location(path=path), rule="not-analysed", tool="bandit", key="not-analysed",
-                      remediation="Make the file valid Python 3.")
-    yield Evidence(bandit={"files_scanned": len(mine), "duration_s": result.duration_s})
+            yield finding(root, scope, issue)
 
 
 def severity_of(issue: Issue) -> Severity:
@@ -59,15 +69,18 @@ def severity_of(issue: Issue) -> Severity:
     return LOWER[severity] if issue.confidence == "LOW" else severity
 
 
-def finding(ctx: CheckContext, scope: AppScope, issue: Issue) -> Finding:
-    test = is_test_code(issue.path)
+def finding(root: Path, scope: AppScope, issue: Issue) -> Finding:
+    read = read_file(root, issue.path)
+    lines = read.text.splitlines() if read.text else []
+    kind = file_kind(issue.path, "\n".join(lines[:HEADER_LINES]))
+    test = kind is FileKind.TEST
     # a Python app has no src/ convention: the whole app folder counts as its code
     severity = weighed(severity_of(issue), test=test, in_src=True, advisory=scope.advisory)
-    read = read_file(ctx.root, issue.path)
-    lines = read.text.splitlines() if read.text else []
     line = lines[issue.line - 1] if 0 < issue.line <= len(lines) else ""
-    properties = {"bandit_severity": issue.severity, "confidence": issue.confidence, "snippet": snippet(line),
-                  "test_name": issue.test_name}
+    confidence, reason = confidence_of(issue.confidence, kind,
+                                       f"bandit rates {issue.test_id} {issue.confidence.lower()} confidence here")
+    properties = {"bandit_severity": issue.severity, "bandit_confidence": issue.confidence,
+                  "snippet": snippet(line), "test_name": issue.test_name}
     if issue.cwe:
         properties["cwe"] = issue.cwe
     if scope.advisory:
@@ -81,5 +94,8 @@ def finding(ctx: CheckContext, scope: AppScope, issue: Issue) -> Finding:
         key=code_key(issue.test_id, issue.path, line),
         remediation=f"See bandit's description of {issue.test_id} ({issue.test_name}) at {LINK} and fix the "
         "code accordingly.",
+        confidence=confidence,
+        confidence_reason=reason,
+        file_kind=kind,
         properties=properties,
     )

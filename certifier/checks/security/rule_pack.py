@@ -1,8 +1,9 @@
 """rules/semgrep: our semgrep rule pack, validated when loaded.
 
 Every rule must say what it means for a report: its category (secret rules are reported by sec.secrets,
-which never shows the value; the others by sec.sast), a CWE, a confidence and a remediation that becomes
-the finding's remediation. Messages may not interpolate metavariables: matched code (possibly a secret)
+which never shows the value; the others by sec.sast), a CWE and a remediation that becomes the finding's
+remediation. Its `confidence` (HIGH/MEDIUM/LOW, MEDIUM when absent) and `confidence_reason` say how sure a
+match is; they become the finding's confidence. Messages may not interpolate metavariables: matched code (possibly a secret)
 would land in the message.
 """
 
@@ -21,6 +22,7 @@ PACK_DIR = "semgrep"
 SEVERITIES = {"ERROR": Severity.ERROR, "WARNING": Severity.WARNING, "INFO": Severity.INFO}
 CATEGORIES = frozenset({"security", "logging", "secret", "configuration"})
 CONFIDENCES = frozenset({"HIGH", "MEDIUM", "LOW"})
+DEFAULT_CONFIDENCE = "MEDIUM"  # a rule that does not say how sure it is
 RULE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 CWE = re.compile(r"^CWE-\d+: \S")
 METAVARIABLE = re.compile(r"\$[A-Z_][A-Z0-9_]*")
@@ -36,10 +38,11 @@ class Rule:
     severity: Severity
     category: str
     cwe: str
-    confidence: str
+    confidence: str  # HIGH | MEDIUM | LOW
     remediation: str
     message: str
     file: str  # rule file name, for error messages
+    confidence_reason: str | None = None
 
     @property
     def is_secret(self) -> bool:
@@ -103,14 +106,16 @@ def validate_rule(raw: object, file: str) -> Rule:
         raise RulePackError(f"{where}: id must be lower-case words joined by '-'")
     meta = raw.get("metadata")
     if not isinstance(meta, dict):
-        raise RulePackError(f"{where}: metadata (category, cwe, confidence, remediation) is required")
+        raise RulePackError(f"{where}: metadata (category, cwe, remediation) is required")
     severity = SEVERITIES.get(str(raw.get("severity")))
     message = raw.get("message")
     checks = [
         (severity is not None, f"severity must be one of {sorted(SEVERITIES)}"),
         (meta.get("category") in CATEGORIES, f"metadata.category must be one of {sorted(CATEGORIES)}"),
         (isinstance(meta.get("cwe"), str) and CWE.match(meta["cwe"]), "metadata.cwe must read 'CWE-<n>: <title>'"),
-        (meta.get("confidence") in CONFIDENCES, f"metadata.confidence must be one of {sorted(CONFIDENCES)}"),
+        (meta.get("confidence", DEFAULT_CONFIDENCE) in CONFIDENCES,
+         f"metadata.confidence must be one of {sorted(CONFIDENCES)}"),
+        (isinstance(meta.get("confidence_reason", ""), str), "metadata.confidence_reason must be text"),
         (isinstance(meta.get("remediation"), str) and len(meta["remediation"].strip()) >= 20,
          "metadata.remediation must say how to fix it"),
         (isinstance(message, str) and message.strip(), "message is required"),
@@ -121,5 +126,6 @@ def validate_rule(raw: object, file: str) -> Rule:
     for ok, problem in checks:
         if not ok:
             raise RulePackError(f"{where}: {problem}")
-    return Rule(rule_id, severity, meta["category"], meta["cwe"], meta["confidence"],
-                " ".join(meta["remediation"].split()), " ".join(message.split()), file)
+    reason = " ".join(str(meta.get("confidence_reason") or "").split()) or None
+    return Rule(rule_id, severity, meta["category"], meta["cwe"], meta.get("confidence", DEFAULT_CONFIDENCE),
+                " ".join(meta["remediation"].split()), " ".join(message.split()), file, reason)

@@ -10,13 +10,15 @@ tree, the rlimits and the bounded, redacted output.
 
 from __future__ import annotations
 
-from certifier.sandbox.runner import Workspace
 from certifier.collect.session import RunSession
+from certifier.sandbox.runner import Workspace
 
 TOOLS_DIR = "security-tools"
 
 
 class ToolWorkspace(Workspace):
+    isolated = False  # our own scanners: no namespaces (their interpreter lives outside them), no quota
+
     def prepare(self) -> "ToolWorkspace":
         for directory in (self.root, self.home, self.tmp, self.cache):
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
