@@ -7,14 +7,14 @@ checkout, never read more than a bound, and say precisely why a file could not b
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+
+from certifier.connector.package_json import PackageJson, parse_package_json
 
 DEFAULT_LIMIT = 2 * 1024 * 1024  # 2 MiB: README, LICENSE, package.json, pom.xml
 
@@ -111,27 +111,7 @@ def _escape_or_absent(root: Path, rel: str) -> str:
     return Problem.OUTSIDE if os.path.lexists(os.path.join(root, *pure.parts)) else Problem.ABSENT
 
 
-# --- package.json -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PackageJson:
-    """A parsed package.json. `data` is None when `problem` says why; treat `data` as read-only."""
-
-    path: str
-    data: dict[str, Any] | None
-    text: str | None
-    problem: str | None = None
-    line: int | None = None  # line of a JSON syntax error
-    column: int | None = None
-
-    @property
-    def scripts(self) -> dict[str, str]:
-        """The string-valued scripts (anything else in `scripts` cannot be run by npm)."""
-        raw = (self.data or {}).get("scripts")
-        if not isinstance(raw, dict):
-            return {}
-        return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
+# --- package.json, parsed once per file version ------------------------------------------------------
 
 
 _PACKAGE_CACHE: dict[tuple[str, str, int, int, int], PackageJson] = {}
@@ -154,28 +134,6 @@ def load_package_json(root: Path, rel: str, limit: int = DEFAULT_LIMIT) -> Packa
                 _PACKAGE_CACHE.clear()
             _PACKAGE_CACHE[key] = parsed
     return parsed
-
-
-def parse_package_json(read: TextFile) -> PackageJson:
-    if read.text is None:
-        return PackageJson(read.path, None, None, f"{read.path} {read.problem}")
-    try:
-        data = json.loads(read.text)
-    except json.JSONDecodeError as bad:
-        return PackageJson(
-            read.path,
-            None,
-            read.text,
-            f"{read.path} is not valid JSON: {bad.msg} (line {bad.lineno}, column {bad.colno})",
-            bad.lineno,
-            bad.colno,
-        )
-    except RecursionError:
-        return PackageJson(read.path, None, read.text, f"{read.path} is nested too deeply to parse")
-    if not isinstance(data, dict):
-        kind = type(data).__name__.replace("NoneType", "null").replace("dict", "object").replace("list", "array")
-        return PackageJson(read.path, None, read.text, f"{read.path} must hold a JSON object, not {kind}")
-    return PackageJson(read.path, data, read.text)
 
 
 def _cache_key(root: Path, rel: str) -> tuple[str, str, int, int, int] | None:
@@ -221,30 +179,3 @@ def relative_to(path: str, prefix: str) -> str:
 def join(prefix: str, name: str) -> str:
     prefix = prefix.strip("/")
     return f"{prefix}/{name}" if prefix else name
-
-
-def line_of_key(text: str | None, key: str, within: str | None = None) -> int | None:
-    """1-based line of the first `"key":` in JSON text, searching after the `"within":` line if given."""
-    if not text:
-        return None
-    lines = text.splitlines()
-    start = 0
-    if within is not None:
-        found = _first_line(lines, _quoted(within), 0)
-        start = found if found is not None else 0
-    hit = _first_line(lines, _quoted(key), start)
-    return hit + 1 if hit is not None else None
-
-
-def _first_line(lines: list[str], quoted: str, start: int) -> int | None:
-    for number in range(start, len(lines)):
-        line = lines[number]
-        at = line.find(quoted)
-        if at >= 0 and line[at + len(quoted) :].lstrip().startswith(":"):
-            return number
-    return None
-
-
-def _quoted(key: str) -> str:
-    """The key as written in JSON source, quotes included (escapes such as \\" preserved)."""
-    return json.dumps(key, ensure_ascii=False)

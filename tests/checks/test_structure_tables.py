@@ -24,7 +24,7 @@ from certifier.checks.structure.package_manager import package_manager_findings
 from certifier.checks.structure.start_script import start_script_findings
 from certifier.checks.structure.test_script import script_of_tests_findings
 from certifier.checks.structure.tests_present import missing_tests_findings
-from certifier.connector.files import PackageJson
+from certifier.connector.package_json import PackageJson
 from certifier.connector.model import App, Connector
 from certifier.core.model import Finding, Location
 

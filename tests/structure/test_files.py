@@ -6,15 +6,8 @@ import os
 
 import pytest
 
-from certifier.connector.files import (
-    Problem,
-    files_under,
-    line_of_key,
-    load_package_json,
-    read_file,
-    read_text,
-    safe_path,
-)
+from certifier.connector.files import Problem, files_under, load_package_json, read_file, read_text, safe_path
+from certifier.connector.package_json import line_of_key
 
 
 @pytest.fixture

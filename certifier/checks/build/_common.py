@@ -6,7 +6,8 @@ import posixpath
 
 from certifier.collect.build import AppBuild, build_app
 from certifier.collect.build.prepare import source_folder
-from certifier.connector.files import line_of_key, load_package_json
+from certifier.connector.files import load_package_json
+from certifier.connector.package_json import line_of_key
 from certifier.core.errors import NotApplicable
 from certifier.collect.context import CheckContext
 from certifier.core.model import Location

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certifier.connector.files import (
-    PackageJson,
-    app_folder,
-    files_under,
-    join,
-    line_of_key,
-    load_package_json,
-    relative_to,
-)
+from certifier.connector.files import app_folder, files_under, join, load_package_json, relative_to
+from certifier.connector.package_json import PackageJson, line_of_key
 from certifier.core.errors import NotApplicable
 from certifier.connector.structure_rules import text_limit
 from certifier.collect.context import CheckContext

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from certifier.connector.layout import LocalDependency, local_dependencies, target_of
-from certifier.connector.files import PackageJson, line_of_key, safe_path
+from certifier.connector.files import safe_path
+from certifier.connector.package_json import PackageJson, line_of_key
 from certifier.checks.registry import Scope, check
 from certifier.core.app_types import APP_TYPES
 from certifier.checks.structure._app import AppTree, app_tree, node_package

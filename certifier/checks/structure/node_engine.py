@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from certifier.connector.files import PackageJson, line_of_key, read_file
+from certifier.connector.files import read_file
+from certifier.connector.package_json import PackageJson, line_of_key
 from certifier.checks.registry import Scope, check
 from certifier.core.app_types import APP_TYPES
 from certifier.checks.structure._app import AppTree, app_tree, node_package

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from certifier.connector.files import PackageJson, line_of_key
+from certifier.connector.package_json import PackageJson, line_of_key
 from certifier.checks.registry import Scope, check
 from certifier.core.app_types import APP_TYPES
 from certifier.core.errors import NotApplicable

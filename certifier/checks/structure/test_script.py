@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from certifier.connector.files import PackageJson
+from certifier.connector.package_json import PackageJson
 from certifier.checks.registry import Scope, check
 from certifier.core.app_types import HTTP_APP_TYPES, MC_APP_TYPES
 from certifier.checks.structure._app import AppTree, app_tree, node_package, script_location
