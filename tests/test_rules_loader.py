@@ -6,7 +6,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 from certifier.core.paths import rules_dir
-from certifier.core.rules import RulesError, load_rules
+from certifier.core.rules import RulesError, load_rules, rule_at
 
 SHIPPED = sorted(p.name for p in rules_dir().glob("*.yaml"))
 
@@ -89,3 +89,11 @@ def test_a_file_is_parsed_once(rules):
     loaded = load_rules("small.yaml")
     (directory / "small.yaml").write_text("version: 1\nlimits: {max_bytes: 3}\n")
     assert load_rules("small.yaml") is loaded
+
+
+def test_a_value_by_its_key_path(rules):
+    directory = rules({"small.yaml": "version: 1\nlimits: {max_bytes: 5}\n"})
+    assert rule_at("small.yaml", "limits", "max_bytes") == 5
+    with pytest.raises(RulesError) as raised:
+        rule_at("small.yaml", "limits", "max_files")
+    assert (raised.value.file, raised.value.field) == (str(directory / "small.yaml"), "limits.max_files")

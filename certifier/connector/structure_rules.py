@@ -5,20 +5,14 @@ from __future__ import annotations
 import fnmatch
 from typing import Any
 
-from certifier.core.paths import rules_dir
-from certifier.core.rules import RulesError, load_rules
+from certifier.core.rules import rule_at
 
 RULES_FILE = "structure.yaml"
 
 
 def rule(*keys: str) -> Any:
     """A value of the rules file by its key path, e.g. rule('limits', 'text_bytes'). Do not mutate it."""
-    value: Any = load_rules(RULES_FILE)
-    for depth, key in enumerate(keys):
-        if not isinstance(value, dict) or key not in value:
-            raise RulesError(rules_dir() / RULES_FILE, ".".join(keys[: depth + 1]), "is missing")
-        value = value[key]
-    return value
+    return rule_at(RULES_FILE, *keys)
 
 
 def text_limit() -> int:

@@ -46,6 +46,17 @@ def load_rules(name: str, model: type[BaseModel] | None = None) -> Any:
     return _load(rules_dir(), name, model)
 
 
+def rule_at(name: str, *keys: str) -> Any:
+    """One value of the plain rule file rules/<name> by its key path, e.g. rule_at('structure.yaml',
+    'limits', 'text_bytes'); a missing key is a RulesError naming it."""
+    value: Any = load_rules(name)
+    for depth, key in enumerate(keys):
+        if not isinstance(value, dict) or key not in value:
+            raise RulesError(rules_dir() / name, ".".join(keys[: depth + 1]), "is missing")
+        value = value[key]
+    return value
+
+
 @lru_cache(maxsize=64)
 def _load(directory: Path, name: str, model: type[BaseModel] | None) -> Any:
     path = directory / name
