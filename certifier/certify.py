@@ -1,7 +1,9 @@
 """One certification: the checks' run -> the decision -> a sealed report -> its renderings.
 
 Each step is a plain function over plain data; this module only strings them together and makes sure a
-report is written even when the run stops early (the repository could not be fetched).
+report is written even when the run stops early (the repository could not be fetched). The sealed report
+holds everything its renderings show (the verdict of every finding, the catalogue entry of every check),
+so rendering a stored report gives the same files as the run did.
 """
 
 from __future__ import annotations
@@ -12,19 +14,21 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Sequence
 
 from certifier import REPORT_SCHEMA_VERSION, __version__
 from certifier.collect.preview.remote import load_descriptor
 from certifier.connector.inventory import Inventory
-from certifier.core.model import AppInfo, Decision, Outcome, Provenance, Report, Stage, StageRun
+from certifier.checks.registry import load_all
+from certifier.core.model import AppInfo, CheckInfo, CheckResult, Decision, Outcome, Provenance, Report, Stage, StageRun
 from certifier.core.paths import rules_digest
 from certifier.engine.run import (ChecksRequest, ChecksRun, RunClock, describe_artifact, fetch_checkout,
                                   run_checks, run_tools)
 from certifier.engine.scheduler import ProgressHook
-from certifier.policy.decide import blocking_findings, decide
+from certifier.policy.decide import decide
 from certifier.policy.profiles import Profile, load_profile
 from certifier.policy.run_abort import aborted_decision
-from certifier.policy.waivers import load_waivers
+from certifier.policy.waivers import Waiver, load_waivers
 from certifier.report.canonical import seal
 from certifier.report.write import write_all
 from certifier.source.checkout import Checkout, SourceError
@@ -66,7 +70,7 @@ def certify(request: RunRequest, progress: ProgressHook | None = None) -> RunOut
     workspace = Path(request.workspace or tempfile.mkdtemp(prefix="certifier-"))
     try:
         report, artifacts = _run(request, profile, workspace, clock, progress)
-        paths = _write(report, artifacts, profile, request) if request.out_dir else {}
+        paths = _write(report, artifacts, request) if request.out_dir else {}
     finally:
         if not request.keep_workspace and request.workspace is None:
             shutil.rmtree(workspace, ignore_errors=True)
@@ -77,8 +81,7 @@ def _run(request: RunRequest, profile: Profile, workspace: Path, clock: RunClock
          ) -> tuple[Report, dict[str, Path]]:
     checks = ChecksRequest(source=request.source, tag=request.tag, stage=profile.stage, workspace=workspace,
                            stages=request.stages, use_cache=request.use_cache, deployment=request.deployment,
-                           keep_checkout=request.workspace is None and not request.keep_workspace,
-                           extra={"licenses": profile.license_lists()})
+                           keep_checkout=request.workspace is None and not request.keep_workspace)
     try:
         checkout = fetch_checkout(checks, clock)
     except SourceError as error:
@@ -91,8 +94,8 @@ def _run(request: RunRequest, profile: Profile, workspace: Path, clock: RunClock
     return _assemble(request, profile, clock, run, decision), run.artifacts
 
 
-def _write(report: Report, artifacts: dict[str, Path], profile: Profile, request: RunRequest) -> dict[str, Path]:
-    paths = write_all(report, request.out_dir, finding_status=finding_status(report, profile, request))
+def _write(report: Report, artifacts: dict[str, Path], request: RunRequest) -> dict[str, Path]:
+    paths = write_all(report, request.out_dir)
     for name, source in artifacts.items():
         target = request.out_dir / report.artifacts[name].file
         shutil.copyfile(source, target)
@@ -100,12 +103,11 @@ def _write(report: Report, artifacts: dict[str, Path], profile: Profile, request
     return paths
 
 
-def finding_status(report: Report, profile: Profile, request: RunRequest | None = None) -> dict:
-    """fingerprint -> blocking/waived/advisory under the profile that decided, for the renderers."""
-    waivers = load_waivers(request.waivers, connector_root=None) if request and request.waivers else ()
+def redecide(report: Report, profile: Profile, waivers: Sequence[Waiver] = (), *, today: date) -> Report:
+    """`report` decided again under `profile` (and `waivers`): a new Decision with its verdicts, re-sealed."""
     app_types = {app.name: app.type for app in report.apps}
-    today = (request.today if request else None) or date.today()
-    return blocking_findings(profile, report.results, waivers, today=today, app_types=app_types)
+    decision = decide(profile, report.results, waivers, today=today, app_types=app_types)
+    return seal(report.model_copy(update={"decision": decision, "requested_stage": profile.stage, "digest": ""}))
 
 
 def _waivers(request: RunRequest, checkout: Checkout) -> tuple:
@@ -143,8 +145,17 @@ def _assemble(request: RunRequest, profile: Profile, clock: RunClock, run: Check
         timings=clock.totals(),
         aborted=aborted,
         artifacts={name: describe_artifact(name, path) for name, path in (run.artifacts if run else {}).items()},
+        checks=_catalogue(run.plan.results if run else ()),
     )
     return seal(report)
+
+
+def _catalogue(results: Sequence[CheckResult]) -> dict[str, CheckInfo]:
+    """What the renderings say about each check of the results (title, rationale, remediation, link)."""
+    specs = load_all()
+    return {spec.id: CheckInfo(title=spec.title, version=spec.version, severity=spec.severity,
+                               rationale=spec.rationale, remediation=spec.remediation, link=spec.link)
+            for spec in (specs.get(check_id) for check_id in sorted({r.check_id for r in results})) if spec}
 
 
 def _stage_runs(run: ChecksRun | None) -> tuple[StageRun, ...]:

@@ -50,23 +50,28 @@ def verify_and_print(file: Path) -> int:
     return 0 if outcome.ok else 1
 
 
-def redecide_and_print(file: Path, profile_name: str, waivers_file: Path | None, fmt: str) -> int:
-    from certifier.policy.decide import decide
+def redecide_and_print(file: Path, profile_name: str, waivers_file: Path | None, fmt: str,
+                       out_dir: Path | None = None) -> int:
+    """Decide a stored report again; with `out_dir`, write the re-sealed report and its renderings there."""
+    from certifier.certify import redecide
     from certifier.policy.profiles import load_profile
-    from certifier.report.canonical import load_report
     from certifier.policy.waivers import load_waivers
+    from certifier.report.canonical import load_report
+    from certifier.report.write import write_all
 
-    report = load_report(file)
     profile = load_profile(profile_name)
     waivers = load_waivers(waivers_file, connector_root=None) if waivers_file else []
-    app_types = {app.name: app.type for app in report.apps}
-    decision = decide(profile, report.results, waivers, today=date.today(), app_types=app_types)
+    report = redecide(load_report(file), profile, waivers, today=date.today())
+    decision = report.decision
+    paths = write_all(report, out_dir) if out_dir else {}
     if fmt == "json":
         click.echo(decision.model_dump_json(indent=2))
     else:
         click.echo(f"{decision.verdict.value} ({profile.id} {profile.version}): {decision.summary}")
         for step in decision.trace:
             click.echo(f"  - [{step.rule}] {step.message}")
+        for kind, path in sorted(paths.items()):
+            click.echo(f"{kind:<8} {path}")
     return decision.exit_code
 
 

@@ -85,19 +85,22 @@ def verify(file) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--profile", required=True, help="Profile name or path, e.g. certification.")
 @click.option("--waivers", type=click.Path(dir_okay=False, path_type=Path), help="Reviewer waiver file.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def decide(file, profile, waivers, fmt) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json prints the new decision (with its verdict per finding) and nothing else.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the re-decided, re-sealed report.json and its renderings into this directory.")
+def decide(file, profile, waivers, fmt, out_dir) -> None:
     """Recompute the decision of a stored report under --profile (and --waivers). Exits with its code."""
     from certifier.cli import console
 
-    sys.exit(console.redecide_and_print(file, profile, waivers, fmt))
+    sys.exit(console.redecide_and_print(file, profile, waivers, fmt, out_dir))
 
 
 @report.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 def render(file, out_dir) -> None:
-    """Render HTML, Markdown and Connect entries again from a stored report.json."""
+    """Render every output again from a stored report.json: the same bytes as the run wrote."""
     from certifier.cli import console
 
     sys.exit(console.render_and_print(file, out_dir))

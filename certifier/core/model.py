@@ -164,7 +164,7 @@ class CheckResult(_Frozen):
 
 
 class Verdict(str, enum.Enum):
-    """The exact labels the marketplace uses (see spec/connect.md section 4)."""
+    """The exact labels the marketplace uses for a decision (docs: README, Decisions)."""
 
     ACCEPTED = "Accepted"
     REJECTED = "Rejected"
@@ -212,6 +212,36 @@ class WaiverUse(_Frozen):
     fingerprints: tuple[str, ...] = ()
 
 
+class FindingStatus(str, enum.Enum):
+    """What the policy made of one finding in the decided stage."""
+
+    BLOCKS = "blocks"  # the stage's negative verdict
+    NEEDS_REVIEW = "needs-review"  # a reviewer judges it (certification: "Certification in progress")
+    WAIVED = "waived"  # it would block or need review, but a reviewer's waiver covers it
+    ADVISORY = "advisory"  # shown, never blocking
+
+    @property
+    def weight(self) -> int:
+        """How much it weighs on the decision (two findings with one fingerprint keep the heavier)."""
+        return _STATUS_WEIGHT[self]
+
+
+_STATUS_WEIGHT = {FindingStatus.ADVISORY: 0, FindingStatus.WAIVED: 1, FindingStatus.NEEDS_REVIEW: 2,
+                  FindingStatus.BLOCKS: 3}
+
+
+class FindingVerdict(_Frozen):
+    """The policy's verdict on one finding, sealed into the decision so that renderers never judge."""
+
+    fingerprint: str
+    check_id: str
+    app: str | None = None
+    status: FindingStatus
+    rule: str = Field(description="the profile rule that decided: '<profile id>:<rule id>'")
+    waivers: tuple[str, ...] = Field(default=(), description="ids of the waivers that cover it (status waived)")
+    reason: str = Field(default="", description="one line: why this status")
+
+
 class Decision(_Frozen):
     stage: str
     profile: str
@@ -222,6 +252,12 @@ class Decision(_Frozen):
     summary: str
     trace: tuple[TraceStep, ...] = ()
     waivers: tuple[WaiverUse, ...] = ()
+    findings: tuple[FindingVerdict, ...] = Field(
+        default=(), description="one verdict per finding fingerprint, in the order decide() judged them")
+
+    def verdicts(self) -> dict[str, FindingVerdict]:
+        """fingerprint -> verdict."""
+        return {verdict.fingerprint: verdict for verdict in self.findings}
 
 
 class Provenance(_Frozen):
@@ -270,6 +306,17 @@ class Review(_Frozen):
     verdict_after: Verdict
 
 
+class CheckInfo(_Frozen):
+    """What the check catalogue says about a check, copied into the report so renderings need nothing else."""
+
+    title: str
+    version: str
+    severity: Severity = Field(description="the check's default severity")
+    rationale: str = ""
+    remediation: str = ""
+    link: str | None = None
+
+
 class Report(_Frozen):
     """The authoritative record of a run. HTML/Markdown/SARIF are renderings of it."""
 
@@ -289,4 +336,6 @@ class Report(_Frozen):
     aborted: str | None = Field(default=None, description="why the run stopped early, if it did")
     artifacts: dict[str, Artifact] = Field(default_factory=dict, description="name -> file kept beside the reports")
     reviews: tuple[Review, ...] = ()
+    checks: dict[str, CheckInfo] = Field(default_factory=dict, description="check id -> catalogue entry, for "
+                                         "every check in results")
     digest: str = Field(default="", description="sha256 of the canonical JSON of the report without this field")

@@ -1,7 +1,7 @@
 """Judge every finding and outcome of a run against a profile and waivers (pure; used by decide()).
 
-The result says, per finding, "blocks this stage: yes / no / waived" and whether it needs human
-review, and gives the trace steps that the decision's precedence is then applied to.
+The result gives one verdict per finding (blocks, needs review, waived, advisory: certifier.policy.judge)
+and the trace steps that the decision's precedence is then applied to.
 """
 
 from __future__ import annotations
@@ -11,34 +11,32 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from certifier.core.model import CheckResult, DecisionKind, Finding, Outcome, Severity, Stage, TraceStep, WaiverUse
-from certifier.policy.rules import gate, review_rule, threshold
+from certifier.core.model import (CheckResult, DecisionKind, Finding, FindingStatus, FindingVerdict, Outcome, Stage,
+                                  TraceStep, WaiverUse)
+from certifier.policy.judge import Judgement, judge
 from certifier.policy.profiles import BlockAt, Profile
+from certifier.policy.rules import gate
 from certifier.policy.waivers import Waiver
 
 NEGATIVE, UNDECIDED, REVIEW = DecisionKind.NEGATIVE, DecisionKind.UNDECIDED, DecisionKind.REVIEW
 
 
 @dataclass(frozen=True)
-class FindingStatus:
-    check_id: str
-    app: str | None
-    fingerprint: str
-    severity: Severity
-    blocks: str  # "yes" | "no" | "waived" (it would block or need review, but a waiver covers it)
-    review: bool  # needs human review before certification (never when blocking or waived)
-    block_at: BlockAt
-    decided_by: str  # the profile rule that set block_at, e.g. "preview:cert-only-readme"
-    waived_by: tuple[str, ...] = ()
-    review_rule: str = ""  # the review matcher that asks for human judgement (if any)
-
-
-@dataclass(frozen=True)
 class Assessment:
-    findings: tuple[FindingStatus, ...]
+    findings: tuple[Judgement, ...]
     steps: tuple[TraceStep, ...]
     waivers: tuple[WaiverUse, ...]
     results: int
+
+    def verdicts(self) -> tuple[FindingVerdict, ...]:
+        """One verdict per fingerprint, in judging order; of two findings with one fingerprint the heavier."""
+        kept: dict[str, FindingVerdict] = {}
+        for judged in self.findings:
+            verdict = judged.verdict
+            held = kept.get(verdict.fingerprint)
+            if held is None or verdict.status.weight > held.status.weight:
+                kept[verdict.fingerprint] = verdict
+        return tuple(kept.values())
 
 
 def assess(
@@ -49,78 +47,52 @@ def assess(
     today: dt.date,
     app_types: Mapping[str, str] | None = None,
 ) -> Assessment:
-    """Per-finding status and the trace steps (unordered by effect); decide() applies the precedence."""
+    """Per-finding verdicts and the trace steps (unordered by effect); decide() applies the precedence."""
     ordered = sorted(results, key=_result_key)
     live = [w for w in waivers if not w.expired(today)]
     expired = [w for w in waivers if w.expired(today)]
-    statuses: list[FindingStatus] = []
+    judgements: list[Judgement] = []
     steps: list[TraceStep] = []
     covered: dict[str, set[str]] = defaultdict(set)  # waiver id -> fingerprints in its scope
     for result in ordered:
         app_type = (app_types or {}).get(result.app) if result.app else None
-        judged = [_judge(profile, result, f, app_type, live) for f in _fingerprinted(result)]
-        for status, finding in judged:
+        judged = [judge(profile, result, f, app_type, live) for f in _fingerprinted(result)]
+        for one in judged:
             for waiver in (*live, *expired):
-                if waiver.covers(result, finding):
-                    covered[waiver.id].add(finding.fingerprint)
-        statuses.extend(status for status, _ in judged)
+                if waiver.covers(result, one.finding):
+                    covered[waiver.id].add(one.finding.fingerprint)
+        judgements.extend(judged)
         steps.extend(_finding_steps(result, judged))
         steps.extend(_outcome_steps(profile, result, app_type))
     steps.extend(_missing_stages(profile, ordered))
     uses = _waiver_uses(waivers, today, covered)
     steps.extend(_expired_steps(uses))
-    return Assessment(tuple(statuses), tuple(steps), uses, len(ordered))
+    return Assessment(tuple(judgements), tuple(steps), uses, len(ordered))
 
 
-def _judge(
-    profile: Profile, result: CheckResult, finding: Finding, app_type: str | None, live: list[Waiver]
-) -> tuple[FindingStatus, Finding]:
-    resolution = threshold(profile, result.check_id, finding.rule, app_type)
-    would_block = resolution.block_at.blocks(finding.severity)
-    reviewer = None if would_block else review_rule(profile, result.check_id, finding, app_type)
-    wants_review = reviewer is not None
-    waived_by = tuple(w.id for w in live if w.covers(result, finding))
-    if waived_by:
-        blocks = "waived" if (would_block or wants_review) else "no"
-    else:
-        blocks = "yes" if would_block else "no"
-    status = FindingStatus(
-        check_id=result.check_id,
-        app=result.app,
-        fingerprint=finding.fingerprint,
-        severity=finding.severity,
-        blocks=blocks,
-        review=wants_review and not waived_by,
-        block_at=resolution.block_at,
-        decided_by=resolution.rule,
-        waived_by=waived_by,
-        review_rule=reviewer or "",
-    )
-    return status, finding
-
-
-def _finding_steps(result: CheckResult, judged: list[tuple[FindingStatus, Finding]]) -> list[TraceStep]:
-    groups: dict[tuple[str, DecisionKind | None], list[tuple[FindingStatus, Finding]]] = defaultdict(list)
-    for status, finding in judged:
-        if status.blocks == "yes":
-            groups[(status.decided_by, NEGATIVE)].append((status, finding))
-        elif status.review:
-            groups[(status.review_rule, REVIEW)].append((status, finding))
-        elif status.blocks == "waived":
-            groups[(f"waiver:{status.waived_by[0]}", None)].append((status, finding))
+def _finding_steps(result: CheckResult, judged: list[Judgement]) -> list[TraceStep]:
+    """One step per deciding rule and effect: blocking, review, waived, and advisory by confidence."""
+    groups: dict[tuple[str, DecisionKind | None], list[Judgement]] = defaultdict(list)
+    for one in judged:
+        verdict = one.verdict
+        if verdict.status is FindingStatus.WAIVED:
+            groups[(f"waiver:{verdict.waivers[0]}", None)].append(one)
+        elif one.effect is not None or one.demoted:
+            groups[(verdict.rule, one.effect)].append(one)
     steps = []
     for (rule, effect), members in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1]))):
-        first = members[0][1]
+        first = members[0]
         one = len(members) == 1
         count = f"{len(members)} finding{'' if one else 's'}"
         if effect is NEGATIVE:
-            block_at = members[0][0].block_at.value
-            text = f"{count} {'blocks' if one else 'block'} (block_at {block_at}): {first.message}"
+            text = f"{count} {'blocks' if one else 'block'} ({first.basis}): {first.finding.message}"
         elif effect is REVIEW:
-            text = f"{count} {'needs' if one else 'need'} human review: {first.message}"
+            text = f"{count} {'needs' if one else 'need'} human review: {first.finding.message}"
+        elif first.verdict.status is FindingStatus.WAIVED:
+            text = f"{count} waived ({', '.join(sorted({w for m in members for w in m.verdict.waivers}))})"
         else:
-            text = f"{count} waived ({', '.join(sorted({w for s, _ in members for w in s.waived_by}))})"
-        steps.append(_step(rule, effect, text, result, sorted(s.fingerprint for s, _ in members)))
+            text = f"{count} advisory by {first.basis}: {first.verdict.reason}"
+        steps.append(_step(rule, effect, text, result, sorted(m.finding.fingerprint for m in members)))
     return steps
 
 

@@ -1,6 +1,9 @@
 """decide(profile, results, waivers, today) -> Decision: the pure policy step of a run.
 
-Precedence (spec/connect.md section 4):
+The Decision carries one verdict per finding (blocks, needs review, waived, advisory, and the rule that
+decided), so that every rendering of the report reads them instead of judging again.
+
+Precedence:
   1. nothing was checked                                     -> Could not decide (never positive)
   2. any blocking finding that no valid waiver covers        -> the stage's negative verdict
   3. a gating check ended in `error` or `skip`, or a stage
@@ -16,12 +19,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Mapping, Sequence
 
-from certifier.core.model import EXIT_CODES, CheckResult, Decision, DecisionKind, TraceStep, Verdict
-from certifier.policy.assess import Assessment, FindingStatus, assess
+from certifier.core.model import EXIT_CODES, CheckResult, Decision, DecisionKind, FindingStatus, TraceStep, Verdict
+from certifier.policy.assess import Assessment, assess
 from certifier.policy.profiles import Profile
 from certifier.policy.waivers import Waiver
-
-__all__ = ["decide", "blocking_findings", "assess", "Assessment", "FindingStatus"]
 
 MAX_NAMED = 3  # how many checks the one-line summary names before "+N more"
 
@@ -48,20 +49,8 @@ def decide(
         summary=summary,
         trace=(*judged.steps, final),
         waivers=judged.waivers,
+        findings=judged.verdicts(),
     )
-
-
-def blocking_findings(
-    profile: Profile,
-    results: Sequence[CheckResult],
-    waivers: Sequence[Waiver] = (),
-    *,
-    today: dt.date,
-    app_types: Mapping[str, str] | None = None,
-) -> dict[str, FindingStatus]:
-    """fingerprint -> status, so a report can print "blocks this stage: yes / no / waived" per finding."""
-    judged = assess(profile, results, waivers, today=today, app_types=app_types)
-    return {status.fingerprint: status for status in judged.findings}
 
 
 def _precedence(profile: Profile, judged: Assessment) -> tuple[DecisionKind, str]:
@@ -71,7 +60,7 @@ def _precedence(profile: Profile, judged: Assessment) -> tuple[DecisionKind, str
         steps = [s for s in judged.steps if s.effect is kind]
         if steps:
             return kind, f"{_verdict(profile, kind).value}: {_describe(kind, steps)}"
-    waived = sum(1 for f in judged.findings if f.blocks == "waived")
+    waived = sum(1 for v in judged.verdicts() if v.status is FindingStatus.WAIVED)
     tail = f", {waived} finding{'s' if waived != 1 else ''} waived" if waived else ""
     count = f"{judged.results} result{'s' if judged.results != 1 else ''}"
     return DecisionKind.POSITIVE, f"{profile.verdicts.positive.value}: {count}, nothing blocks {profile.stage}{tail}"

@@ -13,9 +13,10 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from certifier.collect.advisories.licenses import is_known_license
-from certifier.core.model import Severity, Stage, Verdict
+from certifier.collect.advisories.licenses import classify, is_known_license
+from certifier.core.model import Confidence, Severity, Stage, Verdict
 from certifier.core.paths import rules_dir
+from certifier.policy.confidence import confidence_problems
 from certifier.policy.files import PolicyFileError, display_name, read_yaml, validate
 
 STAGE_ORDER = ("preview", "publish", "certification")
@@ -68,6 +69,7 @@ class GateRule:
     matcher: Matcher
     block_at: BlockAt
     note: str = ""
+    min_confidence: Confidence | None = None  # blocks from this confidence on (the profile's bar otherwise)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ class Profile:
     parent: Profile | None = None
     license_allow: tuple[str, ...] | None = None  # None: this file sets no allow list
     license_deny: tuple[str, ...] = ()
+    confidence_block: Confidence | None = None  # the lowest confidence that blocks (None: this file sets none)
+    confidence_review: Confidence | None = None  # the lowest confidence a reviewer is asked about
 
     @property
     def ref(self) -> str:
@@ -110,19 +114,6 @@ class Profile:
     def chain(self) -> tuple[Profile, ...]:
         """This profile first, then what it extends, up to the root."""
         return (self,) + (self.parent.chain() if self.parent else ())
-
-    def license_lists(self) -> dict[str, list[str]]:
-        """The licence policy of the chain for deps.license: deny lists add up, the nearest allow list counts.
-
-        Keys are present only when some file of the chain sets them, so rules/licenses.yaml keeps its defaults."""
-        lists: dict[str, list[str]] = {}
-        allow = next((p.license_allow for p in self.chain() if p.license_allow is not None), None)
-        if allow is not None:
-            lists["allow"] = sorted(allow)
-        deny = {spdx for p in self.chain() for spdx in p.license_deny}
-        if deny:
-            lists["deny"] = sorted(deny)
-        return lists
 
     def digest(self) -> str:
         """SHA-256 over the files of the whole chain: names exactly the policy that decided."""
@@ -179,7 +170,8 @@ def _build(data: dict[str, Any], display: str, sha256: str, parent: Profile | No
             review=Verdict(verdicts["review"]) if "review" in verdicts else None,
         ),
         rules=tuple(
-            GateRule(r["id"], _matcher(r), BlockAt(r["block_at"]), r.get("note", "")) for r in data["rules"]
+            GateRule(r["id"], _matcher(r), BlockAt(r["block_at"]), r.get("note", ""), _confidence(r, "min_confidence"))
+            for r in data["rules"]
         ),
         review=tuple(
             ReviewRule(r["id"], _matcher(r), Severity(r.get("min_severity", "warning")), r.get("note", ""))
@@ -193,7 +185,13 @@ def _build(data: dict[str, Any], display: str, sha256: str, parent: Profile | No
         parent=parent,
         license_allow=tuple(data["licenses"]["allow"]) if "allow" in data.get("licenses", {}) else None,
         license_deny=tuple(data.get("licenses", {}).get("deny", ())),
+        confidence_block=_confidence(data.get("confidence", {}), "block"),
+        confidence_review=_confidence(data.get("confidence", {}), "review"),
     )
+
+
+def _confidence(data: dict[str, Any], key: str) -> Confidence | None:
+    return Confidence(data[key]) if key in data else None
 
 
 def _matcher(rule: dict[str, Any]) -> Matcher:
@@ -218,7 +216,8 @@ def _check_semantics(profile: Profile) -> None:
             "a later stage includes the earlier ones, not the other way round"
         )
     problems.extend(_license_problems(profile))
-    needs_review = any(p.review or p.review_flagged_findings for p in profile.chain())
+    problems.extend(confidence_problems(profile))
+    needs_review = any(p.review or p.review_flagged_findings or p.confidence_review for p in profile.chain())
     if needs_review and profile.verdicts.review is None:
         problems.append("verdicts.review: required because the profile (or what it extends) has review rules")
     if problems:
@@ -226,13 +225,17 @@ def _check_semantics(profile: Profile) -> None:
 
 
 def _license_problems(profile: Profile) -> list[str]:
-    """Licence ids the SPDX index does not know (a typo would silently allow or deny nothing)."""
+    """Licence ids the SPDX index does not know (a typo would silently allow or deny nothing), and denied
+    permissive ids (deps.license reports no permissive licence, so denying one would deny nothing)."""
     problems = []
     for field, ids in (("allow", profile.license_allow or ()), ("deny", profile.license_deny)):
         for index, spdx in enumerate(ids):
             if not is_known_license(spdx):
                 problems.append(f"licenses.{field}[{index}]: {spdx!r} is not an SPDX licence id "
                                 "(see https://spdx.org/licenses/; use LicenseRef-<name> for others)")
+            elif field == "deny" and classify(spdx).category == "permissive":
+                problems.append(f"licenses.deny[{index}]: {spdx!r} is a permissive licence "
+                                "(rules/licenses.yaml): deps.license does not report those, so it cannot be denied")
     return problems
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from certifier.core.model import Finding
+from certifier.core.model import Confidence, Finding
 from certifier.policy.profiles import BlockAt, GateRule, Profile
 
 
@@ -21,6 +21,7 @@ class Resolution:
     block_at: BlockAt
     rule: str  # "<profile id>:<rule id>" or "<profile id>:unlisted"
     note: str = ""
+    min_confidence: Confidence | None = None  # the rule's own confidence bar, if it sets one
 
 
 def threshold(profile: Profile, check_id: str, finding_rule: str | None, app_type: str | None) -> Resolution:
@@ -85,7 +86,7 @@ def _reachable(rules: tuple[GateRule, ...], check_id: str, app_type: str | None)
 
 
 def _resolution(member: Profile, rule: GateRule) -> Resolution:
-    return Resolution(rule.block_at, f"{member.id}:{rule.id}", rule.note)
+    return Resolution(rule.block_at, f"{member.id}:{rule.id}", rule.note, rule.min_confidence)
 
 
 def _unlisted(chain: tuple[Profile, ...]) -> Resolution:

@@ -5,7 +5,7 @@ entry without `application`, per-app results one entry per app with `application
 
 Outcome of an entry, first match wins (a definite connector Error outranks an infrastructure error):
   failed               (Error)        a `fail` result with an Error finding that blocks
-                                      (per `finding_status` when given; waived/advisory ones do not)
+                                      (per the decision's sealed verdicts; waived/advisory ones do not)
   could not complete   (Error)        some result is `error`: the check did not run, so the group
                                       neither succeeded nor failed. Error-typed so that nobody reads
                                       it as a pass; its title says it is not a connector failure.
@@ -20,10 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from certifier.core.model import CheckResult, Outcome, Report, Severity
+from certifier.core.model import CheckResult, FindingStatus, FindingVerdict, Outcome, Report, Severity
 from certifier.report.escape import safe_text
 from certifier.report.templating import text_env
-from certifier.report.view import FindingStatus, app_order, status_words
+from certifier.report.view import app_order
+
+Verdicts = dict[str, FindingVerdict]  # fingerprint -> the sealed verdict
 
 MESSAGE_TEMPLATE = "connect/message.txt.j2"
 MAX_LISTED = 10
@@ -63,21 +65,22 @@ def created_at(stamp: str) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def _blocks(finding_fp: str, finding_status: FindingStatus | None) -> bool:
-    return finding_status is None or finding_status.get(finding_fp, "blocking") == "blocking"
+def _blocks(fingerprint: str, verdicts: Verdicts) -> bool:
+    verdict = verdicts.get(fingerprint)
+    return verdict is not None and verdict.status is FindingStatus.BLOCKS
 
 
-def failing_findings(results: list[CheckResult], finding_status: FindingStatus | None) -> list:
+def failing_findings(results: list[CheckResult], verdicts: Verdicts) -> list:
     return [
         (r, f) for r in results if r.outcome is Outcome.FAIL
-        for f in r.findings if f.severity is Severity.ERROR and _blocks(f.fingerprint, finding_status)
+        for f in r.findings if f.severity is Severity.ERROR and _blocks(f.fingerprint, verdicts)
     ]
 
 
-def entry_outcome(results: list[CheckResult], finding_status: FindingStatus | None = None) -> str:
+def entry_outcome(results: list[CheckResult], verdicts: Verdicts) -> str:
     outcomes = {r.outcome for r in results}
     bare_fail = any(r.outcome is Outcome.FAIL and not r.findings for r in results)
-    if bare_fail or failing_findings(results, finding_status):
+    if bare_fail or failing_findings(results, verdicts):
         return "failed"
     if Outcome.ERROR in outcomes:
         return "could not complete"
@@ -96,8 +99,8 @@ def _absence(group: CheckGroup, report: Report) -> list[str]:
 
 
 def _message(group: CheckGroup, outcome: str, results: list[CheckResult], report: Report,
-             finding_status: FindingStatus | None) -> str:
-    failing = failing_findings(results, finding_status)
+             verdicts: Verdicts) -> str:
+    failing = failing_findings(results, verdicts)
     text = text_env().get_template(MESSAGE_TEMPLATE).render(
         outcome=outcome,
         absence=_absence(group, report) if not results else [],
@@ -113,10 +116,10 @@ def _message(group: CheckGroup, outcome: str, results: list[CheckResult], report
 
 
 def _entry(group: CheckGroup, results: list[CheckResult], report: Report, app: str | None,
-           finding_status: FindingStatus | None) -> dict[str, str]:
-    outcome = entry_outcome(results, finding_status)
+           verdicts: Verdicts) -> dict[str, str]:
+    outcome = entry_outcome(results, verdicts)
     entry = {"type": ENTRY_TYPE[outcome], "title": f"{group.stem} {outcome}"}
-    message = _message(group, outcome, results, report, finding_status)
+    message = _message(group, outcome, results, report, verdicts)
     if message:
         entry["message"] = message
     entry["createdAt"] = created_at(report.created_at)
@@ -125,17 +128,17 @@ def _entry(group: CheckGroup, results: list[CheckResult], report: Report, app: s
     return entry
 
 
-def _group_entries(group: CheckGroup, report: Report, finding_status: FindingStatus | None) -> list[dict]:
+def _group_entries(group: CheckGroup, report: Report, verdicts: Verdicts) -> list[dict]:
     mine = [r for r in report.results if r.stage.value in group.stages]
     entries = []
     for app in app_order(report):
         for_app = [r for r in mine if r.app == app]
         if for_app:
-            entries.append(_entry(group, for_app, report, app, finding_status))
-    return entries or [_entry(group, [], report, None, finding_status)]
+            entries.append(_entry(group, for_app, report, app, verdicts))
+    return entries or [_entry(group, [], report, None, verdicts)]
 
 
-def connect_entries(report: Report, *, finding_status: FindingStatus | None = None) -> dict[str, list[dict]]:
+def connect_entries(report: Report) -> dict[str, list[dict]]:
     """The Connect-style report of `report`, in group order, connector-level entry before app entries."""
-    finding_status = status_words(finding_status)
-    return {"entries": [e for group in GROUPS for e in _group_entries(group, report, finding_status)]}
+    verdicts = report.decision.verdicts()
+    return {"entries": [e for group in GROUPS for e in _group_entries(group, report, verdicts)]}

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 from certifier.core.model import Report
 from certifier.report.templating import html_env
-from certifier.report.view import FindingStatus, grouped, not_completed, outcome_counts, status_words
+from certifier.report.view import grouped, not_completed, outcome_counts
 
 TEMPLATE = "report.html.j2"
 
 
-def render_html(report: Report, *, finding_status: FindingStatus | None = None) -> str:
+def render_html(report: Report) -> str:
     """Render `report` (ideally sealed, so its digest shows) as one HTML document."""
-    finding_status = status_words(finding_status)
-    stage_groups, anchors = grouped(report, finding_status)
+    stage_groups, anchors = grouped(report)
     return html_env().get_template(TEMPLATE).render(
         report=report,
         decision=report.decision,
@@ -26,5 +25,4 @@ def render_html(report: Report, *, finding_status: FindingStatus | None = None) 
         anchors=anchors,
         totals=outcome_counts(report.results),
         not_completed=not_completed(report),
-        has_status=finding_status is not None,
     )

@@ -7,17 +7,9 @@ certifier-written with `MdSafe`.
 
 from __future__ import annotations
 
-from certifier.core.model import DecisionKind, Outcome, Report, Severity
+from certifier.core.model import DecisionKind, FindingStatus, Outcome, Report, Severity
 from certifier.report.templating import MdSafe, markdown_env
-from certifier.report.view import (
-    FindingStatus,
-    all_findings,
-    blocking_findings,
-    grouped,
-    not_completed,
-    outcome_counts,
-    status_words,
-)
+from certifier.report.view import all_findings, blocking_findings, grouped, not_completed, outcome_counts, with_status
 
 TEMPLATE = "summary.md.j2"
 DEFAULT_LIMIT = 50
@@ -43,17 +35,14 @@ def _other_counts(report: Report, blocking: set[str]) -> dict[str, int]:
     return {
         "errors": sum(f.severity is Severity.ERROR for f in others),
         "warnings": sum(f.severity is Severity.WARNING for f in others),
-        "review": sum(f.needs_review for _, f in all_findings(report)),
+        "review": len(with_status(report, FindingStatus.NEEDS_REVIEW)),
     }
 
 
-def render_markdown(report: Report, *, finding_status: FindingStatus | None = None,
-                    limit: int = DEFAULT_LIMIT) -> str:
-    """Markdown for $GITHUB_STEP_SUMMARY. Blocking findings come from `finding_status` when given,
-    else from the negative steps of the decision trace."""
-    finding_status = status_words(finding_status)
-    blocking = blocking_findings(report, finding_status)
-    stage_groups, _ = grouped(report, finding_status)
+def render_markdown(report: Report, *, limit: int = DEFAULT_LIMIT) -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY: blocking findings are those the sealed decision says block."""
+    blocking = blocking_findings(report)
+    stage_groups, _ = grouped(report)
     return markdown_env().get_template(TEMPLATE).render(
         report=report,
         decision=report.decision,

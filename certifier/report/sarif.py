@@ -5,10 +5,11 @@ run, which reports every check that could not run (`error`) or was skipped as a 
 notification: a crash is visible as `executionSuccessful: false`, never as "no results". A tool run
 whose check errored on some target is marked unsuccessful too.
 
-Rules come from the check catalogue (title, rationale, remediation, link); a finding with a sub-rule
-gets the rule id `<check id>/<sub-rule>`. Results carry our fingerprint as
-`partialFingerprints["certifier/v1"]`, the policy status (blocking | waived | advisory) and waivers
-as `external` suppressions. Locations are repo-relative URIs against `SRCROOT`, percent-encoded,
+Rules come from the check catalogue copied into the report (`Report.checks`: title, rationale,
+remediation, link); a finding with a sub-rule gets the rule id `<check id>/<sub-rule>`. Results carry
+our fingerprint as `partialFingerprints["certifier/v1"]`, the verdict sealed in the decision (status
+blocks | needs-review | waived | advisory, and the profile rule that decided) and waivers as `external`
+suppressions. Locations are repo-relative URIs against `SRCROOT`, percent-encoded,
 never above the root.
 
 No evidence is copied: only the finding's message, location, remediation and a few known
@@ -25,10 +26,10 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from certifier.core.model import CheckResult, DecisionKind, Finding, Outcome, Report, Severity, WaiverUse
+from certifier.core.model import (CheckInfo, CheckResult, Finding, FindingStatus, FindingVerdict, Outcome, Report,
+                                  Severity, WaiverUse)
 from certifier.report.escape import safe_text
 from certifier.report.sarif_text import artifact_uri, repository_uri, sarif_text  # noqa: F401 (public)
-from certifier.report.view import FindingStatus, status_words
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -50,28 +51,11 @@ PROPERTY_KEYS = ("tools", "aliases", "cwe", "package", "version", "lockfile", "f
 
 # --- what the report says about each finding -----------------------------------------------------
 
-def _catalogue() -> dict[str, Any]:
-    try:
-        from certifier.checks.registry import load_all
-
-        return load_all()
-    except Exception:  # a broken check module must not stop the reports from being written
-        return {}
-
-
-def _statuses(report: Report, finding_status: FindingStatus | None) -> dict[str, str]:
-    words = status_words(finding_status)
-    if words is not None:
-        return words
-    derived = {fp: "blocking" for step in report.decision.trace if step.effect is DecisionKind.NEGATIVE
-               for fp in step.fingerprints}
-    derived.update({fp: "waived" for use in report.decision.waivers if use.status == "applied"
-                    for fp in use.fingerprints})
-    return derived
-
-
-def _waivers(report: Report) -> dict[str, WaiverUse]:
-    return {fp: use for use in report.decision.waivers if use.status == "applied" for fp in use.fingerprints}
+def _waiver(report: Report, verdict: FindingVerdict | None) -> WaiverUse | None:
+    """The first waiver that covers a waived finding, as the decision recorded it."""
+    if verdict is None or not verdict.waivers:
+        return None
+    return next((use for use in report.decision.waivers if use.waiver_id == verdict.waivers[0]), None)
 
 
 def _properties(finding: Finding) -> dict[str, Any]:
@@ -90,7 +74,7 @@ def _properties(finding: Finding) -> dict[str, Any]:
 # --- one run -------------------------------------------------------------------------------------
 
 class _Run:
-    def __init__(self, tool: str, version: str | None, catalogue: Mapping[str, Any]):
+    def __init__(self, tool: str, version: str | None, catalogue: Mapping[str, CheckInfo]):
         self.tool, self.version, self.catalogue = tool, version, catalogue
         self.rules: dict[str, dict] = {}
         self.results: list[tuple[tuple, dict]] = []  # (rank for trimming, result)
@@ -148,7 +132,7 @@ class _Run:
         return run
 
 
-def _rule(rule_id: str, result: CheckResult, sub_rule: str | None, spec: Any, finding: Finding) -> dict:
+def _rule(rule_id: str, result: CheckResult, sub_rule: str | None, spec: CheckInfo | None, finding: Finding) -> dict:
     title = spec.title if spec else result.title
     short = f"{title} ({sub_rule})" if sub_rule else title
     full = spec.rationale if spec else title
@@ -193,7 +177,7 @@ def _location(finding: Finding) -> tuple[dict, dict[str, Any]]:
     return {"physicalLocation": physical}, extra
 
 
-def _result(run: _Run, result: CheckResult, finding: Finding, status: str | None,
+def _result(run: _Run, result: CheckResult, finding: Finding, verdict: FindingVerdict | None,
             waiver: WaiverUse | None) -> dict:
     location, location_properties = _location(finding)
     properties: dict[str, Any] = {
@@ -202,7 +186,7 @@ def _result(run: _Run, result: CheckResult, finding: Finding, status: str | None
         "stage": result.stage.value,
         "needsReview": finding.needs_review,
         **({"app": safe_text(result.app, 256)} if result.app else {}),
-        **({"status": status} if status else {}),
+        **({"status": verdict.status.value, "decidedBy": safe_text(verdict.rule, 300)} if verdict else {}),
         **({"manifestPath": sarif_text(finding.manifest_path, 500)} if finding.manifest_path else {}),
         **({"remediation": sarif_text(finding.remediation)} if finding.remediation else {}),
         **location_properties,
@@ -217,7 +201,7 @@ def _result(run: _Run, result: CheckResult, finding: Finding, status: str | None
     }
     if finding.fingerprint:
         sarif["partialFingerprints"] = {FINGERPRINT_KEY: safe_text(finding.fingerprint, 128)}
-    if status == "waived":
+    if verdict is not None and verdict.status is FindingStatus.WAIVED:
         suppression: dict[str, Any] = {"kind": "external", "status": "accepted",
                                        "justification": sarif_text(waiver.reason if waiver else "waived by a reviewer", 1000)}
         if waiver is not None:
@@ -227,9 +211,9 @@ def _result(run: _Run, result: CheckResult, finding: Finding, status: str | None
     return sarif
 
 
-def _rank(status: str | None, finding: Finding, order: int) -> tuple:
+def _rank(verdict: FindingVerdict | None, finding: Finding, order: int) -> tuple:
     # Kept first when a run must be trimmed: blocking, then most severe, then report order.
-    return (status != "blocking", -finding.severity.rank, order)
+    return (verdict is None or verdict.status is not FindingStatus.BLOCKS, -finding.severity.rank, order)
 
 
 # --- the log -------------------------------------------------------------------------------------
@@ -246,9 +230,9 @@ def _provenance(report: Report) -> list[dict]:
     return [details]
 
 
-def _runs(report: Report, finding_status: FindingStatus | None) -> dict[str, _Run]:
-    catalogue = _catalogue()
-    statuses, waivers = _statuses(report, finding_status), _waivers(report)
+def _runs(report: Report) -> dict[str, _Run]:
+    catalogue = report.checks
+    verdicts = report.decision.verdicts()
     runs = {CERTIFIER: _Run(CERTIFIER, safe_text(report.certifier_version, 50), catalogue)}
     tools_of_check: dict[str, set[str]] = {}
     for result in report.results:
@@ -256,9 +240,9 @@ def _runs(report: Report, finding_status: FindingStatus | None) -> dict[str, _Ru
             tool = safe_text(finding.tool, 100) or CERTIFIER
             version = report.tools.get(finding.tool)
             run = runs.setdefault(tool, _Run(tool, safe_text(version, 50) if version else None, catalogue))
-            status = statuses.get(finding.fingerprint)
-            sarif = _result(run, result, finding, status, waivers.get(finding.fingerprint))
-            run.results.append((_rank(status, finding, len(run.results)), sarif))
+            verdict = verdicts.get(finding.fingerprint)
+            sarif = _result(run, result, finding, verdict, _waiver(report, verdict))
+            run.results.append((_rank(verdict, finding, len(run.results)), sarif))
             tools_of_check.setdefault(result.check_id, set()).add(tool)
     _notify(report, runs, tools_of_check)
     return runs
@@ -284,16 +268,14 @@ def _size(log: dict) -> int:
     return len(json.dumps(log, ensure_ascii=False).encode("utf-8", "backslashreplace"))
 
 
-def render_sarif(report: Report, *, finding_status: FindingStatus | None = None,
-                 max_bytes: int = MAX_BYTES) -> dict:
+def render_sarif(report: Report, *, max_bytes: int = MAX_BYTES) -> dict:
     """The SARIF 2.1.0 log of `report`: the certifier run first, then one run per tool, by name.
 
-    `finding_status` (fingerprint -> blocking | waived | advisory, or the policy's status objects)
-    gives each result its status; without it, it is read from the decision trace and the waivers.
+    Each result carries the verdict the report's decision sealed for its finding (status and rule).
     At most MAX_RESULTS_PER_RUN results per run and about `max_bytes` in all: blocking and severe
     results are kept first, and a notification says how many were left out.
     """
-    runs = _runs(report, finding_status)
+    runs = _runs(report)
     order = [CERTIFIER, *sorted(name for name in runs if name != CERTIFIER)]
     provenance = _provenance(report)
     properties = {"runId": safe_text(report.run_id, 200), "reportDigest": safe_text(report.digest, 100),

@@ -11,16 +11,15 @@ from pathlib import Path
 
 from certifier.core.model import Outcome, Report
 from certifier.report.templating import text_env
-from certifier.report.view import FindingStatus, blocking_findings, not_completed, outcome_counts, status_words
+from certifier.report.view import blocking_findings, not_completed, outcome_counts
 
 TEMPLATE = "summary.txt.j2"
 
 
-def render_text(report: Report, *, finding_status: FindingStatus | None = None,
-                paths: Mapping[str, Path] | None = None, limit: int = 20) -> str:
+def render_text(report: Report, *, paths: Mapping[str, Path] | None = None, limit: int = 20) -> str:
     """Verdict, counts per outcome, blocking findings with file:line, checks that could not run,
     and where the written reports are (`paths`, as returned by write_all)."""
-    blocking = blocking_findings(report, status_words(finding_status))
+    blocking = blocking_findings(report)
     errored = not_completed(report, [Outcome.ERROR])
     return text_env().get_template(TEMPLATE).render(
         report=report,

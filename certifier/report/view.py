@@ -1,38 +1,20 @@
 """Report data arranged for reading: counts per outcome, results grouped by stage and app, anchors.
 
 Shared by the HTML, Markdown and text renderings so that they agree. Nothing here decides anything:
-which finding blocks comes from the policy, through the optional `finding_status` mapping
-(fingerprint -> "blocking" | "waived" | "advisory").
+whether a finding blocks is the verdict sealed into the report's decision (Decision.findings).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
-from certifier.core.model import CheckResult, DecisionKind, Finding, Outcome, Report, Stage, StageRun
+from certifier.core.model import CheckResult, Finding, FindingStatus, FindingVerdict, Outcome, Report, Stage, StageRun
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 NOT_COMPLETED = (Outcome.ERROR, Outcome.SKIP, Outcome.NOT_APPLICABLE)
-FindingStatus = Mapping[str, Any]  # fingerprint -> "blocking" | "waived" | "advisory" (or a policy status)
-STATUS_WORDS = ("blocking", "waived", "advisory")
-_POLICY_BLOCKS = {"yes": "blocking", "waived": "waived", "no": "advisory"}
-
-
-def status_words(finding_status: FindingStatus | None) -> dict[str, str] | None:
-    """fingerprint -> blocking | waived | advisory. Accepts those words, or the policy's status
-    objects (certifier.policy.decide.blocking_findings: `.blocks` is yes | no | waived), so callers can
-    pass either. Translating words is all this does: whether a finding blocks is the policy's."""
-    if finding_status is None:
-        return None
-    words = {}
-    for fingerprint, status in finding_status.items():
-        blocks = getattr(status, "blocks", None)
-        words[fingerprint] = _POLICY_BLOCKS.get(blocks, str(blocks)) if blocks is not None else str(status)
-    return words
 _HEX = re.compile(r"[0-9a-f]{1,64}")
 
 
@@ -57,7 +39,11 @@ class FindingView:
     finding: Finding
     result: CheckResult
     anchor: str | None
-    status: str | None  # blocking | waived | advisory, when the caller knows it
+    verdict: FindingVerdict | None  # None only in a report decided before verdicts were sealed
+
+    @property
+    def status(self) -> str | None:
+        return self.verdict.status.value if self.verdict else None
 
 
 @dataclass(frozen=True)
@@ -110,24 +96,23 @@ def stage_order(report: Report) -> list[str]:
     return [stage.value for stage in Stage if stage.value in present]
 
 
-def _result_view(result: CheckResult, anchors: _Anchors, status: FindingStatus | None) -> ResultView:
-    views = tuple(
-        FindingView(f, result, anchors.assign(f.fingerprint), status.get(f.fingerprint) if status else None)
-        for f in result.findings
-    )
+def _result_view(result: CheckResult, anchors: _Anchors, verdicts: dict[str, FindingVerdict]) -> ResultView:
+    views = tuple(FindingView(f, result, anchors.assign(f.fingerprint), verdicts.get(f.fingerprint))
+                  for f in result.findings)
     return ResultView(result, views)
 
 
-def grouped(report: Report, finding_status: FindingStatus | None = None) -> tuple[list[StageGroup], dict[str, str]]:
+def grouped(report: Report) -> tuple[list[StageGroup], dict[str, str]]:
     """Results by stage then app (in report order), and fingerprint -> anchor id for links."""
     anchors = _Anchors()
+    verdicts = report.decision.verdicts()
     runs = {s.stage.value: s for s in report.stages}
     groups = []
     for stage in stage_order(report):
         in_stage = [r for r in report.results if r.stage.value == stage]
         apps = []
         for app in app_order(report):
-            mine = [_result_view(r, anchors, finding_status) for r in in_stage if r.app == app]
+            mine = [_result_view(r, anchors, verdicts) for r in in_stage if r.app == app]
             if mine:
                 apps.append(AppGroup(app, tuple(mine)))
         groups.append(StageGroup(stage, runs.get(stage), outcome_counts(in_stage), tuple(apps)))
@@ -138,17 +123,15 @@ def all_findings(report: Report) -> list[tuple[CheckResult, Finding]]:
     return [(result, finding) for result in report.results for finding in result.findings]
 
 
-def blocking_fingerprints(report: Report, finding_status: FindingStatus | None) -> set[str]:
-    """The findings that block: as the policy said (finding_status) or, without it, the findings the
-    decision trace cites in negative steps."""
-    if finding_status is not None:
-        return {fp for fp, status in finding_status.items() if status == "blocking"}
-    return {fp for step in report.decision.trace if step.effect is DecisionKind.NEGATIVE for fp in step.fingerprints}
+def with_status(report: Report, status: FindingStatus) -> list[tuple[CheckResult, Finding]]:
+    """The findings whose sealed verdict has `status`, in report order."""
+    verdicts = report.decision.verdicts()
+    return [(r, f) for r, f in all_findings(report)
+            if f.fingerprint in verdicts and verdicts[f.fingerprint].status is status]
 
 
-def blocking_findings(report: Report, finding_status: FindingStatus | None) -> list[tuple[CheckResult, Finding]]:
-    blocking = blocking_fingerprints(report, finding_status)
-    return [(r, f) for r, f in all_findings(report) if f.fingerprint and f.fingerprint in blocking]
+def blocking_findings(report: Report) -> list[tuple[CheckResult, Finding]]:
+    return with_status(report, FindingStatus.BLOCKS)
 
 
 def not_completed(report: Report, outcomes: Iterable[Outcome] = NOT_COMPLETED) -> list[CheckResult]:

@@ -20,7 +20,6 @@ from certifier.report.html import render_html
 from certifier.report.junit import render_junit
 from certifier.report.markdown import render_markdown
 from certifier.report.sarif import render_sarif
-from certifier.report.view import FindingStatus
 
 FILE_NAMES = {
     "json": "report.json",
@@ -37,23 +36,20 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", errors="backslashreplace")
 
 
-def write_all(report: Report, out_dir: str | Path, *, finding_status: FindingStatus | None = None) -> dict[str, Path]:
+def write_all(report: Report, out_dir: str | Path) -> dict[str, Path]:
     """Seal `report` and write report.json, report.html, summary.md, connect-report.json, report.sarif
     and junit.xml into `out_dir` (created if needed). Returns {kind: path} for the kinds of FILE_NAMES.
-    report.json is written first, so the authoritative record exists even if a rendering fails."""
+    report.json is written first, so the authoritative record exists even if a rendering fails. The
+    renderings read only the sealed report: rendering a stored report.json gives the same bytes."""
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     sealed = seal(report)
     written = {"json": write_atomic(directory / FILE_NAMES["json"], to_json_text(canonical_data(sealed), indent=2) + b"\n")}
     renderings = {
-        "html": lambda: _utf8(render_html(sealed, finding_status=finding_status)),
-        "markdown": lambda: _utf8(render_markdown(sealed, finding_status=finding_status)),
-        "connect": lambda: _utf8(
-            json.dumps(connect_entries(sealed, finding_status=finding_status), indent=2, ensure_ascii=False) + "\n"
-        ),
-        "sarif": lambda: _utf8(
-            json.dumps(render_sarif(sealed, finding_status=finding_status), indent=2, ensure_ascii=False) + "\n"
-        ),
+        "html": lambda: _utf8(render_html(sealed)),
+        "markdown": lambda: _utf8(render_markdown(sealed)),
+        "connect": lambda: _utf8(json.dumps(connect_entries(sealed), indent=2, ensure_ascii=False) + "\n"),
+        "sarif": lambda: _utf8(json.dumps(render_sarif(sealed), indent=2, ensure_ascii=False) + "\n"),
         "junit": lambda: _utf8(render_junit(sealed)),
     }
     for kind, render in renderings.items():

@@ -12,8 +12,6 @@ from pathlib import Path
 from sqlalchemy import update
 
 from certifier.core.model import EXIT_CODES, DecisionKind, Report, Review, TraceStep, Verdict
-from certifier.certify import finding_status
-from certifier.policy.profiles import load_profile
 from certifier.report.canonical import seal
 from certifier.report.write import write_all
 from certifier.service import callbacks
@@ -63,16 +61,16 @@ def record_review(db: Database, run_id: str, *, reviewer: str, approve: bool, co
     now = utcnow()
     report = reviewed_report(Report.model_validate_json(stored.report_json), reviewer=reviewer, approve=approve,
                              comments=comments, at=now.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    files = _render(report, run.profile)
+    files = _render(report)
     _store(db, run, report, files, reviewer=reviewer, approve=approve, comments=comments, token_name=token_name)
     return queries.get_run(db, run_id)
 
 
-def _render(report: Report, profile_ref: str) -> runs.ReportFiles:
+def _render(report: Report) -> runs.ReportFiles:
+    """The renderings of the reviewed report: they read the verdicts sealed in it, nothing else."""
     work = Path(tempfile.mkdtemp(prefix="certifier-review-"))
     try:
-        status = finding_status(report, load_profile(profile_ref))
-        paths = write_all(report, work, finding_status=status)
+        paths = write_all(report, work)
         return report_files(paths, report.decision.verdict.value, report.digest)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -37,23 +37,18 @@ def test_unknown_licence_of_a_direct_dependency_warns(run_deps):
     assert "https://www.highcharts.com/license" in by_rule(result)["unknown-license"].message
 
 
-def test_a_profile_deny_list_makes_it_an_error(run_deps):
-    extra = {"licenses": {"deny": ["GPL-2.0-or-later"], "allow": []}}
-    result = run_deps(CONNECTORS / "deps-gpl-license", "deps.license", extra=extra)
-    assert result.outcome is Outcome.FAIL and by_rule(result)["denied-license"].severity is Severity.ERROR
-    allowed = run_deps(CONNECTORS / "deps-gpl-license", "deps.license",
-                       extra={"licenses": {"allow": ["GPL-2.0-or-later"]}})
-    assert allowed.outcome is Outcome.PASS
-
-
-def test_dev_dependencies_do_not_ship(copy_connector, run_deps):
+def test_dev_dependencies_do_not_ship_and_are_reported_as_facts(copy_connector, run_deps):
+    """No Warning for a development tool; its licence is still reported, for a profile's deny list to judge."""
     root = copy_connector("deps-gpl-license")
     lock = json.loads((root / "hello-service" / "package-lock.json").read_text())
     lock["packages"]["node_modules/tinymce"]["dev"] = True
     (root / "hello-service" / "package-lock.json").write_text(json.dumps(lock, indent=2))
-    assert run_deps(root, "deps.license").outcome is Outcome.PASS
-    denied = run_deps(root, "deps.license", extra={"licenses": {"deny": ["GPL-2.0-or-later"]}})
-    assert denied.outcome is Outcome.WARN and set(by_rule(denied)) == {"denied-license-dev"}
+    result = run_deps(root, "deps.license")
+    noted = by_rule(result)["license-noted"]
+    assert result.outcome is Outcome.PASS and set(by_rule(result)) == {"license-noted"}
+    assert noted.severity is Severity.INFO and noted.properties["category"] == "strong-copyleft"
+    assert noted.properties["licenses"] == [{"package": "tinymce@7.0.0", "license": "GPL-2.0-or-later",
+                                             "spdx": ["GPL-2.0-or-later"], "category": "strong-copyleft", "dev": True}]
 
 
 def test_formats_without_licences_ask_a_human(run_deps):
@@ -117,14 +112,16 @@ def test_a_pipeline_run_keeps_the_sbom_beside_the_reports(tmp_path):
     assert results[("deps.vulnerable-dependency", "hello-service")] is Outcome.FAIL
 
 
-def _licence_findings(tmp_path, profile_text: str) -> list:
+def _licence_verdicts(tmp_path, profile_text: str) -> tuple[list, list]:
     from certifier.certify import RunRequest, certify
 
     profile = tmp_path / "licences.yaml"
     profile.write_text(profile_text)
     outcome = certify(RunRequest(source=str(CONNECTORS / "deps-gpl-license"), stage="certification",
                                  profile=str(profile), stages=frozenset({Stage.SPECIFICATION, Stage.DEPENDENCIES})))
-    return [f for r in outcome.report.results if r.check_id == "deps.license" for f in r.findings]
+    findings = [f for r in outcome.report.results if r.check_id == "deps.license" for f in r.findings]
+    verdicts = outcome.report.decision.verdicts()
+    return findings, [(verdicts[f.fingerprint].status.value, verdicts[f.fingerprint].rule) for f in findings]
 
 
 CUSTOM = ("id: custom\nversion: 1.0.0\nstage: certification\ndescription: test\nextends: {parent}\n"
@@ -132,19 +129,17 @@ CUSTOM = ("id: custom\nversion: 1.0.0\nstage: certification\ndescription: test\n
           "in progress}}\nlicenses: {lists}\nrules: []\n")
 
 
-def test_the_profile_allow_list_reaches_the_licence_check_of_a_run(tmp_path):
-    """tinymce is GPL-2.0-or-later: a strong-copyleft Warning, unless the run's profile allows it."""
-    assert [f.rule for f in _licence_findings(tmp_path, CUSTOM.format(parent="certification", lists="{}"))] == [
-        "strong-copyleft"]
-    allowed = CUSTOM.format(parent="certification", lists="{allow: [GPL-2.0-or-later]}")
-    assert _licence_findings(tmp_path, allowed) == []
-
-
-def test_the_profile_deny_list_reaches_the_licence_check_of_a_run(tmp_path):
-    denied = CUSTOM.format(parent="certification", lists="{deny: [GPL-2.0-or-later]}")
-    findings = _licence_findings(tmp_path, denied)
-    assert [(f.rule, f.severity) for f in findings] == [("denied-license", Severity.ERROR)]
-    assert "tinymce" in findings[0].message
+def test_the_profile_lists_judge_the_same_licence_facts_of_a_run(tmp_path):
+    """tinymce is GPL-2.0-or-later: the same fact under every profile; each profile's lists decide."""
+    plain, plain_verdicts = _licence_verdicts(tmp_path, CUSTOM.format(parent="certification", lists="{}"))
+    assert [f.rule for f in plain] == ["strong-copyleft"]
+    assert plain_verdicts == [("blocks", "certification:dependency-licenses")]
+    allowed, allowed_verdicts = _licence_verdicts(
+        tmp_path, CUSTOM.format(parent="certification", lists="{allow: [GPL-2.0-or-later]}"))
+    assert allowed == plain and allowed_verdicts == [("advisory", "custom:licenses.allow")]
+    denied, denied_verdicts = _licence_verdicts(
+        tmp_path, CUSTOM.format(parent="certification", lists="{deny: [GPL-2.0-or-later]}"))
+    assert denied == plain and denied_verdicts == [("blocks", "custom:licenses.deny")]
 
 
 def test_a_warm_run_of_the_same_commit_reuses_the_sbom_and_no_cache_renders_it(tmp_path, tagged_repo, monkeypatch):

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from certifier.core.model import DecisionKind, Outcome, Verdict
-from certifier.policy.decide import blocking_findings, decide
+from certifier.core.model import DecisionKind, FindingStatus, Outcome, Verdict
+from certifier.policy.decide import decide
 from certifier.policy.profiles import load_profile
 
 from policy_builders import TODAY, baseline, finding, result, waiver
@@ -140,15 +140,29 @@ def test_app_type_rules_match_only_known_app_types(tmp_path):
     assert decide(profile, run, today=TODAY).kind is NEG  # unknown type: the lenient rule does not apply
 
 
-def test_blocking_findings_marks_every_finding(profiles):
+def test_the_decision_seals_a_verdict_for_every_finding(profiles):
     readme = result("struct.readme", finding("error", "no README"))
     schema = result("spec.schema", finding("error", "bad key"), finding("warning", "odd key"))
     waived = result("spec.endpoint-path", finding("error", "no leading slash"), app="svc")
-    marks = blocking_findings(profiles.preview, baseline() + [readme, schema, waived],
-                              [waiver(check="spec.endpoint-path")], today=TODAY)
-    by_message = {f.message: marks[f.fingerprint].blocks for r in (readme, schema, waived) for f in r.findings}
-    assert by_message == {"no README": "no", "bad key": "yes", "odd key": "no", "no leading slash": "waived"}
-    assert marks[readme.findings[0].fingerprint].decided_by == "preview:cert-readme"
+    decision = decide(profiles.preview, baseline() + [readme, schema, waived],
+                      [waiver(check="spec.endpoint-path")], today=TODAY)
+    verdicts = decision.verdicts()
+    by_message = {f.message: verdicts[f.fingerprint].status for r in (readme, schema, waived) for f in r.findings}
+    assert by_message == {"no README": FindingStatus.ADVISORY, "bad key": FindingStatus.BLOCKS,
+                          "odd key": FindingStatus.ADVISORY, "no leading slash": FindingStatus.WAIVED}
+    assert verdicts[readme.findings[0].fingerprint].rule == "preview:cert-readme"
+    assert verdicts[schema.findings[0].fingerprint].rule == "preview:platform-schema"
+    assert verdicts[waived.findings[0].fingerprint].waivers == ("w1",)
+    assert (verdicts[waived.findings[0].fingerprint].check_id, verdicts[waived.findings[0].fingerprint].app) == (
+        "spec.endpoint-path", "svc")
+    assert len(decision.findings) == 4
+
+
+def test_two_findings_with_one_fingerprint_keep_the_heavier_verdict(profiles):
+    same = [finding("error", "dup"), finding("warning", "dup")]
+    decision = decide(profiles.preview, baseline() + [result("sec.sast", *same, app="svc")], today=TODAY)
+    [verdict] = [v for v in decision.findings if v.check_id == "sec.sast"]
+    assert verdict.status is FindingStatus.BLOCKS
 
 
 def test_findings_without_fingerprint_get_the_runner_fingerprint(profiles):

@@ -10,6 +10,7 @@ import pytest
 from certifier.core.model import DecisionKind, Verdict
 from certifier.core.paths import rules_dir
 from certifier.policy.decide import decide
+from certifier.policy.licenses import license_lists
 from certifier.policy.profiles import BlockAt, ProfileError, builtin_profiles, load_profile
 
 from policy_builders import TODAY, baseline, finding, result
@@ -132,7 +133,7 @@ def test_a_child_can_tighten_but_never_loosen(tmp_path):
     spec_error = baseline() + [result("spec.schema", finding("error"))]
     decision = decide(profile, spec_error, today=TODAY)
     assert decision.kind is DecisionKind.NEGATIVE
-    assert next(s for s in decision.trace if s.effect is DecisionKind.NEGATIVE).rule == "preview:unlisted"
+    assert next(s for s in decision.trace if s.effect is DecisionKind.NEGATIVE).rule == "preview:platform-schema"
     lockfile_warning = baseline() + [result("struct.lockfile", finding("warning"), app="svc")]
     assert decide(load_profile("publish"), lockfile_warning, today=TODAY).kind is DecisionKind.POSITIVE
     decision = decide(profile, lockfile_warning, today=TODAY)
@@ -164,16 +165,25 @@ def _custom(tmp_path, name: str, body: str, extends: str | None = None) -> Path:
 def test_licence_lists_merge_along_the_chain(tmp_path):
     _custom(tmp_path, "base", "licenses: {allow: [MIT], deny: [GPL-3.0-only]}\n", extends="certification")
     child = _custom(tmp_path, "child", "licenses: {deny: [LicenseRef-Acme]}\n", extends="base.yaml")
-    lists = load_profile(child).license_lists()
-    assert lists["allow"] == ["MIT"]  # the nearest allow list
-    assert {"GPL-3.0-only", "LicenseRef-Acme", "AGPL-3.0-only"} <= set(lists["deny"])  # deny lists add up
+    lists = license_lists(load_profile(child))
+    assert (lists.allow, lists.allow_from) == (("MIT",), "base")  # the nearest allow list
+    assert {"GPL-3.0-only": "base", "LicenseRef-Acme": "child", "AGPL-3.0-only": "certification"}.items() <= (
+        lists.deny_from.items())  # deny lists add up, each id named by the profile that denies it
     narrowed = _custom(tmp_path, "narrowed", "licenses: {allow: []}\n", extends="base.yaml")
-    assert load_profile(narrowed).license_lists()["allow"] == []
+    assert license_lists(load_profile(narrowed)).allow == ()
 
 
 def test_a_builtin_profile_without_licence_lists_keeps_the_defaults():
-    assert load_profile("preview").license_lists() == {}
-    assert "AGPL-3.0-only" in load_profile("certification").license_lists()["deny"]
+    preview = license_lists(load_profile("preview"))
+    assert (preview.allow, preview.deny_from) == (None, {})
+    assert "AGPL-3.0-only" in license_lists(load_profile("certification")).deny_from
+
+
+def test_a_deny_list_cannot_name_a_permissive_licence(tmp_path):
+    path = _custom(tmp_path, "deny-mit", "licenses: {deny: [GPL-3.0-only, MIT]}\n")
+    with pytest.raises(ProfileError) as error:
+        load_profile(path)
+    assert "licenses.deny[1]: 'MIT' is a permissive licence" in str(error.value)
 
 
 def test_an_unknown_licence_id_names_its_field(tmp_path):

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from certifier.core.model import DecisionKind, Outcome
-from certifier.policy.decide import blocking_findings, decide
+from certifier.core.model import DecisionKind, FindingStatus, Outcome
+from certifier.policy.decide import decide
 from certifier.policy.waivers import REFUSED, WaiverError, WaiverRefused, load_waivers
 
 from policy_builders import TODAY, baseline, finding, result, waiver
@@ -30,8 +30,8 @@ def test_a_waived_finding_no_longer_blocks_but_stays_visible(profiles):
     assert use.approver == "reviewer@example.com" and use.expires == "2030-01-01"
     step = next(s for s in decision.trace if s.rule == "waiver:legacy-endpoint")
     assert step.effect is None and step.fingerprints == use.fingerprints
-    marks = blocking_findings(profiles.preview, baseline() + [bad], waivers, today=TODAY)
-    assert marks[bad.findings[0].fingerprint].blocks == "waived"
+    verdict = decision.verdicts()[bad.findings[0].fingerprint]
+    assert verdict.status is FindingStatus.WAIVED and verdict.waivers == ("legacy-endpoint",)
 
 
 def test_an_expired_waiver_is_reported_and_ignored(profiles):
@@ -92,16 +92,16 @@ def test_scope_by_app_and_path(profiles, scope, waived):
         result("sec.sast", finding("error", "api-src", path="api/src/b.js"), app="api"),
         result("sec.sast", finding("error", "connector", path="connect.yaml")),
     ]
-    marks = blocking_findings(profiles.preview, run, [waiver(check="sec.sast", **scope)], today=TODAY)
-    got = {f.message for r in run for f in r.findings if marks[f.fingerprint].blocks == "waived"}
+    marks = decide(profiles.preview, run, [waiver(check="sec.sast", **scope)], today=TODAY).verdicts()
+    got = {f.message for r in run for f in r.findings if marks[f.fingerprint].status is FindingStatus.WAIVED}
     assert got == waived
 
 
 def test_scope_by_fingerprint_waives_exactly_one_finding(profiles):
     bad = result("spec.schema", finding("error", "a"), finding("error", "b"))
     target = bad.findings[0].fingerprint
-    marks = blocking_findings(profiles.preview, [bad], [waiver(check="spec.*", fingerprint=target)], today=TODAY)
-    assert [marks[f.fingerprint].blocks for f in bad.findings] == ["waived", "yes"]
+    marks = decide(profiles.preview, [bad], [waiver(check="spec.*", fingerprint=target)], today=TODAY).verdicts()
+    assert [marks[f.fingerprint].status for f in bad.findings] == [FindingStatus.WAIVED, FindingStatus.BLOCKS]
 
 
 def test_a_waived_review_finding_no_longer_needs_review(profiles):

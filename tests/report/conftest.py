@@ -12,6 +12,8 @@ from certifier.core.model import (
     Decision,
     DecisionKind,
     Finding,
+    FindingStatus,
+    FindingVerdict,
     Location,
     Outcome,
     Provenance,
@@ -71,10 +73,26 @@ def sample_results() -> list[CheckResult]:
     ]
 
 
-def sample_report(results=None, kind=DecisionKind.NEGATIVE, verdict=Verdict.REJECTED, **overrides) -> Report:
+def verdicts_of(results, blocking=(), waived=()) -> tuple[FindingVerdict, ...]:
+    """The verdicts a decision would seal: `blocking` and `waived` fingerprints, every other one advisory."""
+    def status(fingerprint):
+        return (FindingStatus.BLOCKS if fingerprint in blocking else
+                FindingStatus.WAIVED if fingerprint in waived else FindingStatus.ADVISORY)
+    return tuple(FindingVerdict(fingerprint=f.fingerprint, check_id=r.check_id, app=r.app, status=status(f.fingerprint),
+                                rule=f"preview:rule-of-{r.check_id}", reason=f"{status(f.fingerprint).value} reason",
+                                waivers=("W-0",) if f.fingerprint in waived else ())
+                 for r in results for f in r.findings)
+
+
+def sample_report(results=None, kind=DecisionKind.NEGATIVE, verdict=Verdict.REJECTED, verdicts=None,
+                  **overrides) -> Report:
+    """A report whose decision blocks on the Error findings of failed results and waives the first warning
+    (or seals `verdicts` when given)."""
     results = sample_results() if results is None else results
     blocking = [f.fingerprint for r in results if r.outcome is Outcome.FAIL for f in r.findings]
     warned = [f.fingerprint for r in results if r.outcome is Outcome.WARN for f in r.findings]
+    if verdicts is None:
+        verdicts = verdicts_of(results, blocking, warned[:1])
     decision = Decision(
         stage="preview", profile="preview", profile_version="1.0.0", kind=kind, verdict=verdict,
         exit_code={DecisionKind.NEGATIVE: 1, DecisionKind.POSITIVE: 0, DecisionKind.UNDECIDED: 3,
@@ -95,6 +113,7 @@ def sample_report(results=None, kind=DecisionKind.NEGATIVE, verdict=Verdict.REJE
                       expires="2025-01-01"),
             WaiverUse(waiver_id="W-2", status="unused", reason="old rule", approver="rev@example.com"),
         ),
+        findings=verdicts,
     )
     base = dict(
         schema_version=REPORT_SCHEMA_VERSION, certifier_version="0.1.0", rules_digest="ab" * 32, run_id="run-0001",
@@ -155,6 +174,12 @@ def make_result():
 def make_finding():
     """make_finding(message, severity=ERROR, path=None, line=None, manifest_path=None, check=, app=, **fields)."""
     return finding
+
+
+@pytest.fixture
+def make_verdicts():
+    """make_verdicts(results, blocking=(), waived=()) -> the verdicts a decision would seal for them."""
+    return verdicts_of
 
 
 @pytest.fixture

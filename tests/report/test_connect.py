@@ -68,22 +68,25 @@ def test_a_group_with_an_error_could_not_complete_and_does_not_succeed(report):
     assert "semgrep timed out after 120 s" in sast["message"] and "not a connector failure" in sast["message"]
 
 
-def test_a_definite_failure_outranks_an_error(make_result, make_finding):
+def test_a_definite_failure_outranks_an_error(make_result, make_finding, make_verdicts):
     failing = make_result("sec.sast", Stage.SECURITY, Outcome.FAIL, findings=[make_finding("eval()", path="a.js")])
     broken = make_result("deps.vulnerable-dependency", Stage.DEPENDENCIES, Outcome.ERROR, summary="no advisory DB")
-    assert entry_outcome([failing, broken]) == "failed"
-    assert entry_outcome([broken]) == "could not complete"
-    assert entry_outcome([]) == "skipped"
-    assert entry_outcome([make_result("x.y", Stage.BUILD, Outcome.SKIP)]) == "skipped"
-    assert entry_outcome([make_result("x.y", Stage.BUILD, Outcome.NOT_APPLICABLE)]) == "succeeded"
-    assert entry_outcome([make_result("x.y", Stage.BUILD, Outcome.WARN)]) == "succeeded"
+    blocks = {v.fingerprint: v for v in make_verdicts([failing], blocking={failing.findings[0].fingerprint})}
+    assert entry_outcome([failing, broken], blocks) == "failed"
+    advisory = {v.fingerprint: v for v in make_verdicts([failing])}
+    assert entry_outcome([failing, broken], advisory) == "could not complete"
+    assert entry_outcome([broken], {}) == "could not complete"
+    assert entry_outcome([], {}) == "skipped"
+    assert entry_outcome([make_result("x.y", Stage.BUILD, Outcome.SKIP)], {}) == "skipped"
+    assert entry_outcome([make_result("x.y", Stage.BUILD, Outcome.NOT_APPLICABLE)], {}) == "succeeded"
+    assert entry_outcome([make_result("x.y", Stage.BUILD, Outcome.WARN)], {}) == "succeeded"
 
 
-def test_waived_or_advisory_errors_do_not_fail_the_entry(report):
-    sealed = seal(report)
-    status = {f.fingerprint: "waived" for r in sealed.results for f in r.findings}
-    spec = find(connect_entries(sealed, finding_status=status)["entries"],
-                "Connector specification file validation check")
+def test_waived_or_advisory_errors_do_not_fail_the_entry(make_report, make_results, make_verdicts):
+    results = make_results()
+    every = [f.fingerprint for r in results for f in r.findings]
+    sealed = seal(make_report(results=results, verdicts=make_verdicts(results, waived=every[:1])))
+    spec = find(connect_entries(sealed)["entries"], "Connector specification file validation check")
     assert spec["type"] == "Information" and spec["title"].endswith("succeeded")
     assert "non-blocking errors" in spec["message"]
 

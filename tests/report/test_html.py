@@ -149,15 +149,23 @@ def test_the_verdict_is_coloured_by_decision_kind(make_report, kind):
     assert verdict.value in " ".join(page.text)
 
 
-def test_finding_status_is_shown_only_when_given(report):
-    sealed = seal(report)
-    without = render_html(sealed)
-    assert 'class="st ' not in without
-    fingerprints = [f.fingerprint for r in sealed.results for f in r.findings]
-    status = {fingerprints[0]: "blocking", fingerprints[1]: "waived", fingerprints[2]: "advisory"}
-    with_status = parse(render_html(sealed, finding_status=status))
-    classes = [a.get("class") for t, a in with_status.tags if t == "span"]
-    assert {"st st-blocking", "st st-waived", "st st-advisory"} <= set(classes)
+def test_each_finding_shows_the_verdict_sealed_in_the_decision(make_report, make_results):
+    from certifier.core.model import FindingStatus, FindingVerdict
+
+    results = make_results()
+    fingerprints = [f.fingerprint for r in results for f in r.findings]
+    statuses = [FindingStatus.BLOCKS, FindingStatus.WAIVED, FindingStatus.NEEDS_REVIEW, FindingStatus.ADVISORY]
+    verdicts = tuple(FindingVerdict(fingerprint=fp, check_id="x", status=status, rule=f"preview:r{n}",
+                                    reason=f"because {n}")
+                     for n, (fp, status) in enumerate(zip(fingerprints, statuses)))
+    page = parse(render_html(seal(make_report(results=results, verdicts=verdicts))))
+    classes = [a.get("class") for t, a in page.tags if t == "span"]
+    assert classes.count("st st-blocks") == classes.count("st st-waived") == 1
+    assert classes.count("st st-review") == classes.count("st st-advisory") == 1
+    text = " ".join(page.text)
+    assert "preview:r2" in text and "because 2" in text  # the deciding rule and its reason
+    unjudged = parse(render_html(seal(make_report(results=results, verdicts=()))))
+    assert not [a for t, a in unjudged.tags if t == "span" and (a.get("class") or "").startswith("st ")]
 
 
 def test_long_evidence_is_truncated(html):
@@ -188,18 +196,6 @@ def test_unknown_fingerprint_in_the_trace_is_not_a_link(make_report, make_result
     assert not [a for t, a in page.tags if t == "a" and "deadbeef" in a.get("href", "")]
     assert ("span", {"class": "mono muted", "title": "not among this report's findings"}) in page.tags
     assert "deadbeefdead" in " ".join(page.text)
-
-
-def test_policy_status_objects_are_translated_to_words(report):
-    from types import SimpleNamespace
-
-    sealed = seal(report)
-    fingerprints = [f.fingerprint for r in sealed.results for f in r.findings]
-    status = {fingerprints[0]: SimpleNamespace(blocks="yes"), fingerprints[1]: SimpleNamespace(blocks="waived"),
-              fingerprints[2]: SimpleNamespace(blocks="no")}
-    page = parse(render_html(sealed, finding_status=status))
-    classes = [a.get("class") for t, a in page.tags if t == "span"]
-    assert {"st st-blocking", "st st-waived", "st st-advisory"} <= set(classes)
 
 
 def test_recorded_reviews_are_shown_with_reviewer_and_inert_comments(report):

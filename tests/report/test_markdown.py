@@ -93,11 +93,12 @@ def test_summary_has_verdict_stage_table_and_blocking_findings(summary):
     assert "- **sec.sast** (hello-service): semgrep timed out after 120 s" in summary
 
 
-def test_blocking_findings_follow_finding_status_when_given(report):
-    sealed = seal(report)
-    warning = next(f for r in sealed.results for f in r.findings if f.message.startswith("console.log"))
+def test_blocking_findings_are_those_the_decision_sealed(make_report, make_results, make_verdicts):
+    results = make_results()
+    warning = next(f for r in results for f in r.findings if f.message.startswith("console.log"))
     assert warning.severity is Severity.WARNING
-    summary = render_markdown(sealed, finding_status={warning.fingerprint: "blocking"})
+    sealed = seal(make_report(results=results, verdicts=make_verdicts(results, blocking={warning.fingerprint})))
+    summary = render_markdown(sealed)
     assert "### Blocking findings (1)" in summary and "console.log in request path" in summary
     assert "endpoint must start" not in summary
 

@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 from functools import lru_cache
-from types import SimpleNamespace
 from urllib.parse import unquote_to_bytes
 
 import jsonschema
@@ -15,7 +14,7 @@ import pytest
 
 from certifier.checks.registry import load_all
 from certifier.core.dedup import code_key
-from certifier.core.model import Finding, Location, Outcome, Severity, Stage
+from certifier.core.model import CheckInfo, Finding, Location, Outcome, Severity, Stage
 from certifier.core.paths import rules_dir
 from certifier.report.sarif import (
     FINGERPRINT_KEY,
@@ -112,10 +111,14 @@ def test_every_referenced_rule_has_metadata_and_a_correct_index(report):
 def test_rule_metadata_comes_from_the_catalogue_and_sub_rules_get_their_own_id(report, make_result, make_finding,
                                                                                make_report):
     spec = load_all()["struct.readme"]
+    entry = CheckInfo(title=spec.title, version=spec.version, severity=spec.severity, rationale=spec.rationale,
+                      remediation=spec.remediation, link=spec.link)
     sub = make_finding("bad key", path="connect.yaml", line=2, check="struct.readme", rule="required")
     log = render_sarif(make_report(results=[*report.results,
-                                            make_result("struct.readme", Stage.STRUCTURE, Outcome.FAIL, findings=[sub])]))
+                                            make_result("struct.readme", Stage.STRUCTURE, Outcome.FAIL, findings=[sub])],
+                                   checks={"struct.readme": entry}))
     rules = {r["id"]: r for r in run_named(log, "certifier")["tool"]["driver"]["rules"]}
+    assert rules["spec.endpoint/pattern"]["shortDescription"]["text"] == "title of spec.endpoint (pattern)"
     readme = rules["struct.readme"]
     assert readme["shortDescription"]["text"] == spec.title
     assert readme["fullDescription"]["text"] == spec.rationale
@@ -187,14 +190,18 @@ def test_waived_finding_becomes_an_external_suppression_with_the_waiver_reason(r
     assert "suppressions" not in results_by_check(render_sarif(report))["spec.endpoint"][0]
 
 
-def test_finding_status_decides_status_and_policy_objects_are_accepted(report):
-    endpoint_fp = next(f.fingerprint for r in report.results if r.check_id == "spec.endpoint" for f in r.findings)
-    status = {endpoint_fp: SimpleNamespace(blocks="waived")}
-    log = render_sarif(report, finding_status=status)
-    endpoint = results_by_check(log)["spec.endpoint"][0]
-    assert endpoint["properties"]["status"] == "waived"
-    assert endpoint["suppressions"][0]["justification"] == "waived by a reviewer"
-    assert "status" not in results_by_check(log)["struct.readme"][0]["properties"]  # the caller's map rules
+def test_each_result_carries_the_sealed_verdict_and_nothing_else_decides(make_report, make_results):
+    from certifier.core.model import FindingStatus, FindingVerdict
+
+    results = make_results()
+    endpoint = next(f.fingerprint for r in results if r.check_id == "spec.endpoint" for f in r.findings)
+    verdicts = (FindingVerdict(fingerprint=endpoint, check_id="spec.endpoint", status=FindingStatus.WAIVED,
+                               rule="preview:schema", waivers=("W-9",)),)
+    log = render_sarif(make_report(results=results, verdicts=verdicts))
+    result = results_by_check(log)["spec.endpoint"][0]
+    assert (result["properties"]["status"], result["properties"]["decidedBy"]) == ("waived", "preview:schema")
+    assert result["suppressions"][0]["justification"] == "waived by a reviewer"  # W-9 is not among the waivers
+    assert "status" not in results_by_check(log)["struct.readme"][0]["properties"]  # no verdict: no status
     assert_valid(log)
 
 
