@@ -14,11 +14,14 @@ from certifier.source.checkout import Checkout
 
 @dataclass(frozen=True)
 class RunOptions:
-    stage: str = "preview"
+    """How a run is carried out. No cached (static) check may depend on any of it: results are cached by
+    content alone (certifier.engine.cache), and what the profile decides is the policy's, never a check's."""
+
+    stage: str = "preview"  # the decision level asked for (progress and logs only)
     workspace: Path | None = None  # run-private scratch space (evidence, builds)
     deployment: Path | None = None  # remote Deployment descriptor (preview stage)
     session: RunSession | None = None  # shared per-run work and clean-up (see certifier.collect.session)
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # settings of the build stage (budgets)
     artifact_cache: Path | None = None  # where reusable artifacts (the SBOM) are kept; None with --no-cache
 
 

@@ -2,7 +2,8 @@
 
 A result is reused only when everything it depends on is the same: the check (id and version), the
 connector content (git tree SHA of a clean checkout), the app, the rules digest, the certifier version and
-the versions of every external tool and data set. Results that ended in `error` are never stored (they
+code digest, and the versions of every external tool and data set. Nothing else: neither the stage being
+decided nor any run option, since checks report facts and the profile judges them. Results that ended in `error` are never stored (they
 are transient by definition), and stages that run connector code are not cached at all (their outcome
 depends on registries and timing, not only on content).
 """
@@ -45,8 +46,10 @@ class ResultCache:
         checkout = ctx.checkout
         if spec.stage not in CACHEABLE_STAGES or not spec.cacheable or not checkout.tree or checkout.dirty:
             return None
+        # Only what changes a check's result: not the stage decided (policy judges results, checks do not)
+        # and no run option, so a publish run right after a preview run of the same tag reuses everything.
         parts = [__version__, code_digest(), spec.id, spec.version, checkout.tree, ctx.app.name if ctx.app else "",
-                 ctx.options.stage, json.dumps(ctx.options.extra, sort_keys=True, default=str), self._environment]
+                 self._environment]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def get(self, key: str) -> CheckResult | None:

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from certifier.checks import registry
 from certifier.collect.advisories.store import advisory_db_label
@@ -38,7 +37,6 @@ class ChecksRequest:
     use_cache: bool = True
     keep_checkout: bool = True  # the workspace is deleted after the run: a clean checkout may be kept
     deployment: Path | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,7 +53,7 @@ def run_checks(request: ChecksRequest, checkout: Checkout, clock: "RunClock",
     selected = set(request.stages or Stage)
     session = RunSession(request.workspace)
     options = RunOptions(stage=request.stage, workspace=request.workspace, session=session,
-                         deployment=request.deployment, extra=request.extra,
+                         deployment=request.deployment,
                          artifact_cache=result_cache_dir() / "artifacts" if request.use_cache else None)
     catalogue = [spec for spec in registry.load_all().values() if spec.stage in selected]
     cache = ResultCache(result_cache_dir(), {"rules": rules_digest(), **run_tools()}) if request.use_cache else None

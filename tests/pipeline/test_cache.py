@@ -71,3 +71,24 @@ def test_errors_are_never_stored_and_corrupt_entries_miss(tmp_path):
     assert cache.get(key).summary == "fine"
     cache._path(key).write_text("{not json")
     assert cache.get(key) is None
+
+
+def test_a_publish_run_after_a_preview_run_of_the_tag_reuses_every_static_result(tagged_repo, tmp_path, monkeypatch):
+    """The cache key holds content, check, rules and tools: not the stage decided, not the profile's lists."""
+    monkeypatch.setenv("CERTIFIER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("CERTIFIER_RESULT_CACHE_DIR")
+    repo = tagged_repo("deps-gpl-license")  # a licence finding: certification's deny list must not reach the key
+    preview = certify(RunRequest(source=str(repo), tag="v1.0.0", stage="preview", stages=STATIC)).report
+    publish = certify(RunRequest(source=str(repo), tag="v1.0.0", stage="publish", stages=STATIC)).report
+    certification = certify(RunRequest(source=str(repo), tag="v1.0.0", stage="certification", stages=STATIC)).report
+    catalogue = load_all()
+    ran = [r for r in preview.results if r.outcome not in (Outcome.NOT_APPLICABLE, Outcome.ERROR)]
+    assert ran and all(r.stage in STATIC for r in ran)
+    assert [r.check_id for r in ran if not catalogue[r.check_id].cacheable] == ["deps.sbom"]  # its file is its product
+    stored = list((tmp_path / "cache" / "results").glob("??/*.json"))  # one entry per check and target
+    assert len(stored) >= len(ran) - 1
+    assert preview.timings["cache_hits"] == 0
+    assert publish.timings["cache_hits"] == len(stored) == certification.timings["cache_hits"]
+    assert [r for r in publish.results if catalogue[r.check_id].cacheable] == [
+        r for r in preview.results if catalogue[r.check_id].cacheable]
+    assert (preview.decision.stage, publish.decision.stage) == ("preview", "publish")
