@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from certifier.checks.execute import run_everywhere
+import harness
 from certifier.connector.files import app_folder, files_under
 from certifier.core.model import Outcome
 
@@ -22,7 +22,7 @@ def test_symlinked_app_folder_inside_the_repo_is_read_through(workdir, context, 
     (root / "hello-service").rename(root / "impl")
     os.symlink("impl", root / "hello-service")
     ctx = context(root)
-    outcomes = {spec_id: [r.outcome for r in run_everywhere(spec, ctx)] for spec_id, spec in catalogue.items()}
+    outcomes = {spec_id: [r.outcome for r in harness.results(spec, ctx)] for spec_id, spec in catalogue.items()}
     assert outcomes["struct.start-script"] == [Outcome.PASS]
     assert outcomes["struct.tests-present"] == [Outcome.PASS]
     assert outcomes["struct.symlinks"] == [Outcome.PASS]

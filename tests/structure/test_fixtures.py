@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.checks.execute import run_everywhere
+import harness
 from certifier.core.model import Outcome, Severity
 
 # fixture -> {check id: (outcome, rule of the decisive finding or None)}; every other check must pass
@@ -36,7 +36,7 @@ EXPECTED = {
 def all_results(catalogue, context, fixture_dir):
     def run(name):
         ctx = context(fixture_dir(name))
-        return [r for spec in catalogue.values() for r in run_everywhere(spec, ctx)]
+        return [r for spec in catalogue.values() for r in harness.results(spec, ctx)]
 
     return run
 
