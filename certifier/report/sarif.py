@@ -191,6 +191,8 @@ def _result(run: _Run, result: CheckResult, finding: Finding, verdict: FindingVe
         **({"remediation": sarif_text(finding.remediation)} if finding.remediation else {}),
         **location_properties,
         **_properties(finding),
+        "confidence": finding.confidence.value,
+        **({"fileKind": finding.file_kind.value} if finding.file_kind else {}),
     }
     sarif: dict[str, Any] = {
         "ruleId": run.rule_for(result, finding),

@@ -342,3 +342,15 @@ def test_size_is_capped(make_result, make_report):
     assert len(json.dumps(log, ensure_ascii=False).encode()) <= 40_000
     assert 0 < len(log["runs"][0]["results"]) < 200
     assert_valid(log)
+
+
+def test_results_carry_the_findings_confidence_and_file_kind(make_result, make_finding, make_report):
+    from certifier.core.model import Confidence, FileKind
+
+    guess = make_finding("token-like string", path="app/test/a.test.js", line=3, check="sec.secrets",
+                         confidence=Confidence.MEDIUM, file_kind=FileKind.TEST, confidence_reason="in a test file")
+    log = render_sarif(make_report(results=[make_result("sec.secrets", Stage.SECURITY, Outcome.FAIL,
+                                                         findings=[guess])]))
+    properties = results_by_check(log)["sec.secrets"][0]["properties"]
+    assert (properties["confidence"], properties["fileKind"]) == ("medium", "test")
+    assert_valid(log)
