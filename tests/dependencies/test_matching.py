@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.collect.advisories.matching import match_packages
+from certifier.collect.advisories.matching import lowest_common_fix, match_packages
 from certifier.collect.advisories.model import NPM, PYPI, Package
-from certifier.collect.advisories.osv import InvalidRecord, check_record, parse_record
+from certifier.collect.advisories.osv import Advisory, InvalidRecord, check_record, parse_record
 from certifier.collect.advisories.store import open_db
 
 
@@ -132,3 +132,25 @@ def test_withdrawn_and_foreign_records_parse_to_nothing():
     assert parse_record({**base, "affected": [npm], "withdrawn": "2026-01-02T00:00:00Z"}) is None
     assert parse_record({**base, "affected": [{**npm, "package": {"ecosystem": "Go", "name": "a"}}]}) is None
     assert parse_record({**base, "affected": [npm]}).affected[0].versions == ("1.0.0",)
+
+
+def advisory(ident: str, *intervals: tuple[str, str | None]) -> Advisory:
+    """An npm advisory on `pkg` affecting [introduced, fixed) for each interval (fixed None: open)."""
+    events = [e for start, end in intervals
+              for e in ({"introduced": start}, *([{"fixed": end}] if end else []))]
+    return parse_record({"id": ident, "modified": "2026-01-01T00:00:00Z", "affected": [
+        {"package": {"ecosystem": "npm", "name": "pkg"}, "ranges": [{"type": "SEMVER", "events": events}]}]})
+
+
+@pytest.mark.parametrize("advisories, fixes, expected", [
+    ([advisory("A", ("0", "1.2.0"))], ["1.2.0"], "1.2.0"),
+    # the highest fix fixes both
+    ([advisory("A", ("0", "1.2.0")), advisory("B", ("0", "1.4.0"))], ["1.2.0", "1.4.0"], "1.4.0"),
+    # A is fixed in 1.2.0 but broken again from 1.3.0 to 1.5.0: B's fix 1.4.0 is not enough
+    ([advisory("A", ("0", "1.2.0"), ("1.3.0", "1.5.0")), advisory("B", ("0", "1.4.0"))], ["1.2.0", "1.4.0"], "1.5.0"),
+    # the highest fix falls in an interval that no release closes
+    ([advisory("A", ("0", "1.2.0"), ("1.3.0", None)), advisory("B", ("0", "1.4.0"))], ["1.2.0", "1.4.0"], None),
+    ([advisory("A", ("0", "1.2.0"))], [], None),
+])
+def test_the_lowest_release_that_fixes_every_advisory(advisories, fixes, expected):
+    assert lowest_common_fix(NPM, "pkg", advisories, fixes) == expected

@@ -12,10 +12,12 @@ from certifier.core.errors import NotApplicable
 from certifier.collect.context import CheckContext
 from certifier.core.model import Finding, Severity, Stage
 
+CHECK_ID = "deps.vulnerable-dependency-repo"
+
 
 @check(
-    id="deps.vulnerable-dependency-repo",
-    version="1.0.0",
+    id=CHECK_ID,
+    version="1.1.0",
     stage=Stage.DEPENDENCIES,
     title="Repository lockfiles outside the apps have no known vulnerabilities",
     rationale="The official SCA is a filesystem scan of the whole repository: a root workspace lockfile, a "
@@ -30,4 +32,4 @@ def vulnerable_dependency_repo(ctx: CheckContext) -> Iterator[Finding]:
     paths = repo_lockfiles(ctx)
     if not paths:
         raise NotApplicable("no lockfile outside the app folders")
-    yield from audit_lockfiles(ctx, paths)
+    yield from audit_lockfiles(ctx, paths, CHECK_ID)

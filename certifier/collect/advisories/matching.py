@@ -166,3 +166,26 @@ def _event_key(event, ecosystem: str, range_type: str):
     if event.kind == "introduced" and event.version == "0":
         return _BEGINNING
     return sort_key(ecosystem, event.version, range_type)
+
+
+MAX_FIX_STEPS = 20  # each step moves past one more affected interval; real advisories need one or two
+
+
+def lowest_common_fix(ecosystem: str, name: str, advisories: Iterable[Advisory], fixes: Iterable[str]) -> str | None:
+    """The lowest release that none of `advisories` affects, for one package: the highest of their fixes,
+    moved past any interval of another advisory it still falls in. None when no such release is known (an
+    interval with no fix, or versions that cannot be ordered)."""
+    entries = [a for advisory in advisories for a in advisory.affected
+               if a.ecosystem == ecosystem and normalise_name(ecosystem, a.name) == normalise_name(ecosystem, name)]
+    try:
+        candidate = max(fixes, key=lambda v: sort_key(ecosystem, v), default=None)
+        for _ in range(MAX_FIX_STEPS):
+            if candidate is None:
+                return None
+            later = [hit[1] for entry in entries if (hit := affected_version(entry, candidate)) is not None]
+            if not later:
+                return candidate
+            candidate = None if None in later else max(later, key=lambda v: sort_key(ecosystem, v))
+    except UnorderedVersion:
+        return None
+    return None
