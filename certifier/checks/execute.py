@@ -68,9 +68,9 @@ def run_check(spec: CheckSpec, ctx: CheckContext) -> CheckResult:
         )
     )
     outcome = outcome_of(findings)
-    summary = _summary(outcome, findings, dropped) + _not_scanned(extra.get("not_scanned_total"))
     evidence = {**extra, **({"findings_dropped": dropped} if dropped else {})}
-    return result(spec, ctx, outcome, summary, findings=findings, duration_s=_since(started), evidence=evidence)
+    return result(spec, ctx, outcome, summary_of(findings, evidence), findings=findings,
+                  duration_s=_since(started), evidence=evidence)
 
 
 def targets(spec: CheckSpec, ctx: CheckContext) -> list[CheckContext]:
@@ -114,6 +114,12 @@ def _summary(outcome: Outcome, findings: tuple[Finding, ...], dropped: int) -> s
     if dropped:
         text += f" ({dropped} more not stored)"
     return text
+
+
+def summary_of(findings: tuple[Finding, ...], evidence: dict) -> str:
+    """A result's one line: its findings by severity, findings not stored, files its scan did not cover."""
+    dropped = evidence.get("findings_dropped", 0)
+    return _summary(outcome_of(findings), findings, dropped) + _not_scanned(evidence.get("not_scanned_total"))
 
 
 def _not_scanned(count: object) -> str:

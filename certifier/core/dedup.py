@@ -1,33 +1,30 @@
-"""One finding per real problem: findings of ONE check reported by several tools are merged, and code
-findings get keys that survive line moves.
+"""When two findings are one problem, and code keys that survive line moves.
 
-Two findings are the same problem when
-  (a) they name the same advisory (rule id or an alias such as CVE-/GHSA-ids, compared without case)
-      for the same package@version in the same lockfile
-      (properties: `package`, `version`, `aliases`; lockfile = properties `lockfile` or location path), or
-  (b) they are on the same path and line and share a CWE (properties `cwe`: "CWE-79", "79" or a list)
-      or a rule family (properties `family`, else the last segment of the rule id, so
-      `rules.semgrep.no-eval` and `no-eval` are one family), or
-  (c) they are identical (location, connect.yaml path, rule and key/message).
-"Same" is transitive: A~B and B~C put A, B and C in one group. Of a group the most severe finding is
-kept (ties broken by tool, rule, message, so input order never matters); it carries the union of
-`tools` (every tool that reported it), `aliases` and `cwe`, and needs review if any member did.
-
-Only small, known keys are merged; everything else in properties is the kept finding's own.
+Two findings are the same problem when they share an identity key:
+  (a) the same claim about the same place: check, path, line, column, connect.yaml path, rule and key (so
+      one file reported once per app whose folder holds it is one problem);
+  (b) the same secret in the same file (properties `secret_sha1`), whichever tool or check found it;
+  (c) the same weakness on the same line (a CWE in properties `cwe`, e.g. `console.log(process.env)` under
+      a logging rule and an environment-dump rule; hard-coded passwords are hard-coded credentials, and a
+      secret finding is one too), whichever tool, rule or check reported it.
+A finding without a file says nothing about a place and is never merged. "Same" is transitive: A~B and
+B~C put A, B and C in one group (`groups`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from certifier.core.model import Finding
 
 CODE_KEY_VERSION = "code/v1"
+HARDCODED_CREDENTIALS = "CWE-798"
 _CWE = re.compile(r"(?i)^\s*(?:cwe\s*[-_:]?\s*)?(\d{1,6})\b")
-_RULE_SEGMENTS = re.compile(r"[./:\\]+")
+# narrower CWEs that name the same weakness as a broader one a secret scanner reports
+_SAME_WEAKNESS = {"CWE-259": HARDCODED_CREDENTIALS, "CWE-321": HARDCODED_CREDENTIALS}
 
 
 # --- keys that survive line moves ------------------------------------------------------------------
@@ -51,7 +48,7 @@ def code_key(rule: str, path: str, snippet: str, *, occurrence: int = 0) -> str:
     return f"{CODE_KEY_VERSION}:{digest[:32]}"
 
 
-# --- reading the properties tools fill in ------------------------------------------------------------
+# --- identity ---------------------------------------------------------------------------------------
 
 def _strings(value: Any) -> list[str]:
     """A property that may be one string or a list of them, as a list of non-empty strings."""
@@ -63,63 +60,35 @@ def _strings(value: Any) -> list[str]:
 
 
 def cwe_ids(finding: Finding) -> set[str]:
-    """CWE ids of a finding as 'CWE-<n>' (accepts 'CWE-79', 'cwe_79', '79', 'CWE-79: Improper ...')."""
+    """CWE ids of a finding as 'CWE-<n>' (accepts 'CWE-79', 'cwe_79', '79', 'CWE-79: Improper ...'); a
+    finding about a secret value names hard-coded credentials."""
     found = set()
     for text in _strings(finding.properties.get("cwe")):
         match = _CWE.match(text)
         if match:
-            found.add(f"CWE-{int(match.group(1))}")
+            cwe = f"CWE-{int(match.group(1))}"
+            found.add(_SAME_WEAKNESS.get(cwe, cwe))
+    if _strings(finding.properties.get("secret_sha1")):
+        found.add(HARDCODED_CREDENTIALS)
     return found
 
 
-def rule_family(finding: Finding) -> str | None:
-    """The rule's family: properties `family`, else the last segment of its id, lower-case."""
-    family = finding.properties.get("family")
-    if isinstance(family, str) and family.strip():
-        return family.strip().lower()
-    if not finding.rule:
-        return None
-    segments = [s for s in _RULE_SEGMENTS.split(finding.rule.strip().lower()) if s]
-    return segments[-1] if segments else None
-
-
-def advisory_ids(finding: Finding) -> set[str]:
-    """The advisory ids a finding names (its rule id and aliases), upper-cased for comparison."""
-    ids = _strings(finding.properties.get("aliases")) + ([finding.rule] if finding.rule else [])
-    return {i.strip().upper() for i in ids}
-
-
-def _package(finding: Finding) -> tuple[str, str, str] | None:
-    name, version = finding.properties.get("package"), finding.properties.get("version")
-    if not isinstance(name, str) or not name:
-        return None
-    lockfile = finding.properties.get("lockfile")
-    if not isinstance(lockfile, str):
-        lockfile = finding.location.path if finding.location else ""
-    return lockfile, name, version if isinstance(version, str) else ""
-
-
-def _identity_keys(finding: Finding) -> list[tuple]:
+def identity_keys(finding: Finding, check_id: str) -> list[tuple]:
+    """The keys under which `finding` (of check `check_id`) is the same problem as another finding."""
     loc = finding.location
-    keys: list[tuple] = [(
-        "same", loc.path if loc else None, loc.line if loc else None, loc.column if loc else None,
-        finding.manifest_path, finding.rule, finding.key if finding.key is not None else finding.message,
-    )]
-    package = _package(finding)
-    if package:
-        keys += [("advisory", *package, advisory) for advisory in advisory_ids(finding)]
-    if loc is not None and loc.line is not None:
-        keys += [("cwe", loc.path, loc.line, cwe) for cwe in cwe_ids(finding)]
-        family = rule_family(finding)
-        if family:
-            keys.append(("family", loc.path, loc.line, family))
+    if loc is None or not loc.path:
+        return []
+    keys: list[tuple] = [("same", check_id, loc.path, loc.line, loc.column, finding.manifest_path, finding.rule,
+                          finding.key if finding.key is not None else finding.message)]
+    keys += [("secret", loc.path, sha1) for sha1 in _strings(finding.properties.get("secret_sha1"))]
+    if loc.line is not None:
+        keys += [("cwe", loc.path, loc.line, cwe) for cwe in sorted(cwe_ids(finding))]
     return keys
 
 
-# --- grouping and merging ---------------------------------------------------------------------------
-
-def _groups(findings: list[Finding]) -> list[list[Finding]]:
-    parent = list(range(len(findings)))
+def groups(keys: Sequence[list[tuple]]) -> list[list[int]]:
+    """Indices of items that share a key, directly or through others (items in input order per group)."""
+    parent = list(range(len(keys)))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -128,60 +97,11 @@ def _groups(findings: list[Finding]) -> list[list[Finding]]:
         return i
 
     first_with: dict[tuple, int] = {}
-    for index, finding in enumerate(findings):
-        for key in _identity_keys(finding):
+    for index, item_keys in enumerate(keys):
+        for key in item_keys:
             other = first_with.setdefault(key, index)
             parent[root(index)] = root(other)
-    groups: dict[int, list[Finding]] = {}
-    for index, finding in enumerate(findings):
-        groups.setdefault(root(index), []).append(finding)
-    return list(groups.values())
-
-
-def _rank(finding: Finding) -> tuple:
-    """Most severe first; the rest only makes the choice independent of input order."""
-    loc = finding.location
-    return (-finding.severity.rank, finding.tool, finding.rule or "", finding.message,
-            loc.path if loc else "", (loc.line or 0) if loc else 0, (loc.column or 0) if loc else 0,
-            finding.manifest_path or "", finding.key or "", finding.fingerprint)
-
-
-def _union_case_insensitive(values: Iterable[str]) -> list[str]:
-    chosen: dict[str, str] = {}
-    for value in sorted(v.strip() for v in values):
-        chosen.setdefault(value.upper(), value)
-    return sorted(chosen.values())
-
-
-def _merged(group: list[Finding]) -> Finding:
-    group = sorted(group, key=_rank)
-    kept = group[0]
-    properties = dict(kept.properties)
-    properties["tools"] = sorted({f.tool for f in group} | {t for f in group for t in _strings(f.properties.get("tools"))})
-    aliases = [a for f in group for a in _strings(f.properties.get("aliases"))]
-    if _package(kept):  # for advisories the other tools' rule ids are aliases too
-        aliases += [f.rule for f in group[1:] if f.rule]
-    aliases = [a for a in _union_case_insensitive(aliases) if a.upper() != (kept.rule or "").upper()]
-    if aliases:
-        properties["aliases"] = aliases
-    cwes = sorted({c for f in group for c in cwe_ids(f)}, key=lambda c: int(c[4:]))
-    if cwes:
-        properties["cwe"] = cwes
-    if len(group) > 1:
-        properties["merged_rules"] = sorted({f"{f.tool}:{f.rule or '-'}" for f in group})
-    return kept.model_copy(update={"properties": properties, "needs_review": any(f.needs_review for f in group)})
-
-
-def _order(finding: Finding) -> tuple:
-    loc = finding.location
-    return (loc.path if loc else "", (loc.line or 0) if loc else 0, (loc.column or 0) if loc else 0,
-            finding.manifest_path or "", *_rank(finding))
-
-
-def dedupe(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    """Findings of ONE check, each real problem once (see the module doc), in location order.
-
-    Every finding returned has `properties['tools']`: the sorted tools that reported it.
-    """
-    merged = [_merged(group) for group in _groups(list(findings))]
-    return tuple(sorted(merged, key=_order))
+    grouped: dict[int, list[int]] = {}
+    for index in range(len(keys)):
+        grouped.setdefault(root(index), []).append(index)
+    return list(grouped.values())

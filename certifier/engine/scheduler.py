@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 from certifier.checks.execute import result as make_result
 from certifier.checks.execute import not_applicable, run_check, targets
 from certifier.engine.cache import ResultCache
+from certifier.checks.merge import merged
 from certifier.checks.registry import CheckSpec
 from certifier.collect.context import CheckContext
 from certifier.core.model import CheckResult, Outcome, Stage, StageRun
@@ -105,7 +106,7 @@ def run_stages(
                 finish_stage(job.spec.stage)
     results.sort(key=lambda r: r.sort_key)
     stage_runs.sort(key=lambda s: list(Stage).index(s.stage))
-    return StagePlan(results=results, stages=stage_runs)
+    return _one_finding_per_problem(StagePlan(results=results, stages=stage_runs))
 
 
 class _DaemonPool:
@@ -178,6 +179,17 @@ def _plan_stage(
             else:
                 jobs.append(_Job(check, target, cache_key=key))
     return jobs, immediate
+
+
+def _one_finding_per_problem(plan: StagePlan) -> StagePlan:
+    """Once, after every stage ran (the cache keeps each check's own result): a problem seen by several
+    checks, apps or tools becomes one finding; the stages are summarised again from what they now hold."""
+    results = merged(plan.results)
+    stages = []
+    for run in plan.stages:
+        mine = [r for r in results if r.stage is run.stage]
+        stages.append(run.model_copy(update={"outcome": _stage_outcome(mine), "summary": _stage_summary(mine)}))
+    return StagePlan(results=results, stages=stages)
 
 
 _STAGE_PRECEDENCE = (Outcome.FAIL, Outcome.ERROR, Outcome.WARN, Outcome.PASS, Outcome.SKIP, Outcome.NOT_APPLICABLE)

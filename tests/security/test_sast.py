@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from certifier.checks.merge import merged
 from certifier.checks.security import sast as sast_module
 from certifier.checks.security._scope import AppScope, weighed
 from certifier.checks.security.rule_pack import load_rule_pack
@@ -171,3 +172,16 @@ def test_one_semgrep_invocation_serves_every_app(connector, check_on, monkeypatc
     assert len(results) == 3 and len(calls) == 1
     assert all(r.outcome is Outcome.PASS for r in results), [(r.app, r.summary) for r in results]
     assert {f.severity for r in results for f in r.findings} <= {Severity.INFO}
+
+
+def test_a_common_modules_line_under_two_rules_in_two_apps_is_one_finding(connector, check_on):
+    results = check_on(connector("sec-shared-module"), "sec.sast")
+    raw = [(r.app, f.rule) for r in results for f in r.findings]
+    assert sorted(raw) == [("hello-service", "log-environment"), ("hello-service", "no-console-log"),
+                           ("hello-worker", "log-environment"), ("hello-worker", "no-console-log")]
+    after = {r.app: r for r in merged(results)}
+    [one] = after["hello-service"].findings
+    assert one.location.path == "shared-logging/src/index.js" and one.rule == "log-environment"
+    assert {s.split("/", 1)[0] for s in one.seen_by} == {"sec.sast@hello-service", "sec.sast@hello-worker"}
+    assert len(one.properties["merged_fingerprints"]) == 3 and one.properties["apps"] == ["hello-service", "hello-worker"]
+    assert after["hello-worker"].findings == () and after["hello-worker"].outcome is Outcome.PASS
