@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from certifier.checks.merge import merged
 from certifier.core.model import CheckResult, Confidence, Finding, Location, Outcome, Severity, Stage
+from certifier.policy.waivers import Waiver
 
 
 PROPERTIES = ("cwe", "secret_sha1")
@@ -103,3 +106,14 @@ def test_merging_is_idempotent_and_keeps_earlier_merges():
     assert merged(once) == once
     assert once[0].findings[0].properties["merged_fingerprints"] == sorted([b.fingerprint, c.fingerprint])
     assert once[2].summary.endswith("1 reported once with sec.sast (a)")
+
+
+def test_a_waiver_written_for_a_merged_finding_still_covers_it():
+    a, b = finding(app="hello-events"), finding(app="hello-service")
+    events, service = merged([result("sec.sast", "hello-events", a), result("sec.sast", "hello-service", b)])
+    waiver = Waiver(id="w1", check="sec.sast", app="hello-service", fingerprint=b.fingerprint, reason="r",
+                    approver="reviewer", expires=date(2099, 1, 1))
+    assert waiver.covers(events, events.findings[0])  # now in hello-events' result, with b's fingerprint listed
+    other = Waiver(id="w2", check="sec.sast", fingerprint="0" * 32, reason="r", approver="reviewer",
+                   expires=date(2099, 1, 1))
+    assert not other.covers(events, events.findings[0])

@@ -47,6 +47,8 @@ class Waiver:
 
     def covers(self, result: CheckResult, finding: Finding) -> bool:
         """Does this waiver's scope include `finding` of `result`? (Expiry is the caller's business.)"""
+        if self.fingerprint is not None and self.fingerprint in finding.properties.get("merged_fingerprints", ()):
+            return True  # written for a finding since merged into this one, maybe of another app or check
         if not fnmatchcase(result.check_id, self.check):
             return False
         if self.app is not None and (result.app is None or not fnmatchcase(result.app, self.app)):
