@@ -53,7 +53,7 @@ class Creator(_Wire):
 
 
 class ConnectorMeta(_Wire):
-    """The marketplace's ConnectorStaged fields that describe the connector (spec section 4)."""
+    """The marketplace's ConnectorStaged fields that describe the connector (docs/connectors.md#connector-states)."""
 
     key: str = Field(pattern=r"^[A-Za-z0-9_-]{2,256}$")
     name: str | None = Field(default=None, max_length=256)
