@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from certifier.core.secrets.redact import MASK, describe, mask_spans, scrub, secret_hash, snippet
-from certifier.core.secrets.rules import secret_rules
+from certifier.core.file_kinds import is_test_path
 from certifier.core.secrets.values import described_by_context, has_placeholder, locate, plausible
 
 SECRET = "q8Jd0bK2mZ7xP4vL9sT3nR6wY1cF5hA0"
@@ -71,8 +71,8 @@ def test_integrity_hashes_are_described_by_their_context():
     assert not described_by_context(f"token: {SECRET}", (7, 7 + len(SECRET)))
 
 
-def test_test_code_paths():
-    rules = secret_rules()
-    assert rules.is_test_path("app/tests/x.ts") and rules.is_test_path("app/src/x.spec.ts")
-    assert rules.is_test_path("app/src/__tests__/x.js") and rules.is_test_path("tools/test_export.py")
-    assert not rules.is_test_path("app/src/latest.ts") and not rules.is_test_path("app/src/contest/x.js")
+def test_test_code_is_the_one_list_of_file_kinds():
+    assert is_test_path("app/tests/x.ts") and is_test_path("app/src/x.spec.ts")
+    assert is_test_path("app/src/__tests__/x.js") and is_test_path("tools/test_export.py")
+    assert is_test_path("app/.env.test") and is_test_path("app/jest.setup.ts")
+    assert not is_test_path("app/src/latest.ts") and not is_test_path("app/src/contest/x.js")

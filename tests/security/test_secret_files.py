@@ -1,10 +1,12 @@
-"""sec.secret-files: .env files with secret values, private keys and registry tokens; values never shown."""
+"""sec.secret-files: .env files with secret values, private keys and registry tokens; values never shown;
+placeholders in templates and dummies in test env files are no finding, and every finding says how sure it
+is and in which kind of file it sits."""
 
 from __future__ import annotations
 
 import pytest
 
-from certifier.core.model import Outcome, Severity
+from certifier.core.model import Confidence, FileKind, Outcome, Severity
 from certifier.core.secrets import files as kinds
 from certifier.core.secrets.files import env_entries, kind_of, npmrc_credentials
 
@@ -26,6 +28,7 @@ def test_each_secret_file_fixture_is_an_error(connector, check_on, fixture, rule
     assert result.outcome is Outcome.FAIL
     [finding] = result.findings
     assert (finding.rule, finding.severity, finding.location.line) == (rule, Severity.ERROR, line)
+    assert finding.confidence is Confidence.HIGH and finding.confidence_reason
 
 
 def test_messages_describe_values_without_showing_them(connector, check_on):
@@ -58,6 +61,8 @@ def test_keys_in_test_code_or_encrypted_are_warnings(connector, check_on):
     findings = {f.location.path: f for f in only(check_on(root, "sec.secret-files")).findings}
     assert findings["hello-service/tests/fixtures/signing.pem"].severity is Severity.WARNING
     assert findings["hello-service/tests/fixtures/signing.pem"].needs_review
+    assert findings["hello-service/tests/fixtures/signing.pem"].confidence is Confidence.MEDIUM
+    assert findings["hello-service/tests/fixtures/signing.pem"].file_kind is FileKind.TEST
     assert findings["deploy-key.pem"].rule == "encrypted-private-key"
     assert findings["deploy-key.pem"].severity is Severity.WARNING
     assert (findings["id_ed25519"].rule, findings["id_ed25519"].severity) == ("key-file", Severity.ERROR)
@@ -79,11 +84,40 @@ def test_env_parsing():
     assert [(e.line, e.key, e.secret) for e in entries] == [
         (2, "API_KEY", True), (3, "GREETING", False), (5, "CTP_CLIENT_SECRET", False), (6, "AWS", True)]
     assert all("Zx9ab8CD" not in e.shown for e in entries)
+    assert [e.reason for e in entries if not e.secret] == ["GREETING does not name a secret",
+                                                            "a placeholder in brackets"]
+
+
+TEMPLATE = ("CTP_CLIENT_SECRET=[client-secret]\nPAYMENT_API_KEY=<your-payment-api-key>\n"
+            "WEBHOOK_SECRET=${WEBHOOK_SECRET}\nADMIN_PASSWORD=changeme\nSERVICE_TOKEN=xxx\nREFRESH_TOKEN=\n"
+            "TOKENIZATION_KEY=[sandbox]_[tokenization-key]\n")
+DUMMIES = ("CTP_CLIENT_SECRET=12345678901234567890123456789012\nSERVICE_API_KEY=1234567890abcdef\n"
+           "JWT_SECRET=secret-1234567890-abcdefghijklmnopqrstuvwxyz\nAPI_PASSWORD=test-password\n")
+REAL = "OTHER_API_SECRET=Hq7Zt2Lw9Xe4Rb6Nc1Vd8Ks3\n"
+
+
+@pytest.mark.parametrize("text, kind, expected", [
+    (TEMPLATE, FileKind.CONFIG_TEMPLATE, []),
+    (TEMPLATE + REAL, FileKind.CONFIG_TEMPLATE, [("OTHER_API_SECRET", Confidence.MEDIUM)]),
+    (DUMMIES, FileKind.TEST, []),
+    (DUMMIES, FileKind.CONFIG, []),  # a committed .env.local with counting dummies
+    (DUMMIES + REAL, FileKind.TEST, [("OTHER_API_SECRET", Confidence.MEDIUM)]),
+    (DUMMIES + REAL, FileKind.CONFIG, [("OTHER_API_SECRET", Confidence.HIGH)]),
+])
+def test_env_values_are_judged_by_value_and_kind_of_file(text, kind, expected):
+    assert [(e.key, e.confidence) for e in env_entries(text, kind) if e.secret] == expected
 
 
 def test_npmrc_parsing():
-    text = ("registry=https://registry.npmjs.org/\n//r.example.com/:_authToken=abcdef0123456789abcd\n"
+    text = ("registry=https://registry.npmjs.org/\n//r.example.com/:_authToken=Hq7Zt2Lw9Xe4Rb6Nc1Vd\n"
             "//r2.example.com/:_authToken=${NPM_TOKEN}\n; //old/:_password=c2VjcmV0cGFzcw==\n"
-            "npmAuthToken: \"Zz1Yy2Xx3Ww4Vv5Uu6\"\n")
+            "npmAuthToken: \"Zz1Yy2Xx3Ww4Vv5Uu6\"\n//r3.example.com/:_authToken=1234567890abcdef1234\n")
     assert [(e.line, e.key, e.secret) for e in npmrc_credentials(text)] == [
-        (2, "_authToken", True), (3, "_authToken", False), (5, "npmAuthToken", True)]
+        (2, "_authToken", True), (3, "_authToken", False), (5, "npmAuthToken", True), (6, "_authToken", False)]
+
+
+def test_placeholders_and_test_dummies_are_no_finding(connector, check_on):
+    for fixture in ("sec-env-template-placeholders", "sec-test-env-dummies"):
+        result = only(check_on(connector(fixture), "sec.secret-files"))
+        assert [f for f in result.findings if f.severity is not Severity.INFO] == [], fixture
+        assert result.evidence["secret_files"]["dismissed_values"] >= 4

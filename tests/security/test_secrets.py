@@ -1,5 +1,6 @@
 """sec.secrets: detect-secrets, our value patterns and the semgrep secret rules find committed secrets, one
-finding per secret, and no output of a whole run ever contains a secret's value."""
+finding per secret with its confidence and the kind of file it sits in, and no output of a whole run ever
+contains a secret's value."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ import pytest
 
 from certifier.core.errors import ToolError
 from certifier.checks.security import secrets as secrets_check
-from certifier.core.model import Outcome, Severity
+from certifier.core.model import Confidence, FileKind, Location, Outcome, Severity
 from certifier.certify import RunRequest, certify
 from certifier.tools import detect_secrets
 from support import make_tagged_repo
 
-CANARY = "ctpSECRETcanary7Qx2Lm9Vb4Nz8Kp3Wd6"  # looks like a commercetools client secret
+CANARY = "ctpK4nary7Qx2Lm9Vb4Nz8Kp3Wd6Rt5Yh1"  # looks like a commercetools client secret
 
 
 def only(results):
@@ -33,6 +34,8 @@ def test_a_hard_coded_client_secret_is_an_error_without_its_value(connector, che
     assert "Qm9vdGxlZ0NsaWVudFNlY3JldDEyMzQ1Njc4" not in json.dumps(result.model_dump(mode="json"))
     assert finding.properties["snippet"] == "clientSecret: '«redacted»',"
     assert finding.key == "secret:" + finding.properties["secret_sha1"]
+    assert (finding.confidence, finding.file_kind) == (Confidence.HIGH, FileKind.SOURCE)
+    assert finding.confidence_reason == "random 36-character value assigned to clientSecret in app source"
 
 
 def test_the_clean_fixture_and_the_example_have_no_secrets(connector, check_on):
@@ -48,7 +51,9 @@ def test_known_secret_formats_anywhere_in_the_tree(connector, check_on):
     (root / "deploy.sh").write_text("export GH=ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8" + "\n")
     (root / "docs.md").write_text("AWS example key: AKIAIOSFODNN7EXAMPLE\n")
     result = only(check_on(root, "sec.secrets"))
-    assert [(f.location.path, f.severity) for f in result.findings] == [("deploy.sh", Severity.ERROR)]
+    assert [(f.location.path, f.severity, f.confidence) for f in result.findings] == [
+        ("deploy.sh", Severity.ERROR, Confidence.HIGH)]
+    assert result.findings[0].confidence_reason == "matches the GitHub token format in app source"
     assert "ghp_a1B2" not in result.findings[0].message
 
 
@@ -57,15 +62,32 @@ def test_secrets_in_test_code_need_review(connector, check_on):
     (root / "hello-service/tests/auth.test.js").write_text(f"const clientSecret = '{CANARY}';\n")
     [finding] = only(check_on(root, "sec.secrets")).findings
     assert finding.severity is Severity.WARNING and finding.needs_review
+    assert (finding.confidence, finding.file_kind) == (Confidence.MEDIUM, FileKind.TEST)
+
+
+def candidate(path, line, sha1, tool, rule, confidence=Confidence.HIGH, kind=FileKind.SOURCE, snippet=""):
+    return secrets_check.Candidate(path, line, sha1, "x", snippet, tool, rule, rule, kind, confidence, "why")
 
 
 def test_one_finding_per_secret_whatever_found_it():
-    found = [secrets_check.Candidate("a.js", 3, "h1", "x", "", "detect-secrets", "detect-secrets/secret-keyword", "k"),
-             secrets_check.Candidate("a.js", 3, "h1", "x", "s", "semgrep", "hardcoded-credential", "hc"),
-             secrets_check.Candidate("a.js", 9, "h2", "y", "", "certifier", "github-token", "gh")]
-    findings = list(secrets_check.decide(found))
-    assert [(f.rule, f.properties["tools"]) for f in findings] == [
-        ("hardcoded-credential", ["detect-secrets", "semgrep"]), ("github-token", ["certifier"])]
+    found = [candidate("a.js", 3, "h1", "detect-secrets", "detect-secrets/secret-keyword"),
+             candidate("a.js", 3, "h1", "semgrep", "hardcoded-credential", snippet="s"),
+             candidate("a.js", 9, "h2", "certifier", "github-token")]
+    findings = list(secrets_check.findings_from(found))
+    assert [(f.rule, f.properties["tools"], f.seen_by) for f in findings] == [
+        ("hardcoded-credential", ["detect-secrets", "semgrep"], ("detect-secrets", "semgrep")),
+        ("github-token", ["certifier"], ())]
+
+
+def test_a_secret_repeated_in_several_files_is_one_finding_where_it_counts_most():
+    found = [candidate("app/tests/a.test.js", 2, "h1", "semgrep", "hardcoded-credential", Confidence.MEDIUM,
+                       FileKind.TEST),
+             candidate("app/src/b.js", 7, "h1", "detect-secrets", "detect-secrets/secret-keyword"),
+             candidate("other/src/b.js", 7, "h1", "detect-secrets", "detect-secrets/secret-keyword")]
+    [finding] = secrets_check.findings_from(found)
+    assert (finding.location, finding.confidence, finding.severity) == (
+        Location(path="app/src/b.js", line=7), Confidence.HIGH, Severity.ERROR)
+    assert finding.also_at == (Location(path="app/tests/a.test.js", line=2), Location(path="other/src/b.js", line=7))
 
 
 def test_detect_secrets_never_verifies_and_cannot_be_silenced():

@@ -1,4 +1,8 @@
-"""sec.secret-files: committed .env files with secret values, private keys and registry credentials."""
+"""sec.secret-files: committed .env files with secret values, private keys and registry credentials.
+
+Each entry is judged by its value and the kind of file (certifier.core.secrets.judge): a placeholder in an
+env template or a counting dummy in a test env file is no finding at all; a real-looking value in a
+template or test file is one a reviewer looks at (medium or low confidence), never a blocking one."""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from collections.abc import Iterator
 
 from certifier.connector.files import read_file
 from certifier.checks.registry import Evidence, Scope, check
-from certifier.checks.security._scope import is_test_code, scanned_files
 from certifier.checks.security._shared import text_scan
 from certifier.collect.context import CheckContext
-from certifier.core.model import Finding, Location, Severity, Stage
+from certifier.checks.security._scope import scanned_files
+from certifier.core.file_kinds import deployed, file_kind
+from certifier.core.model import Confidence, FileKind, Finding, Location, Severity, Stage
 from certifier.core.secrets import files as kinds
 from certifier.core.secrets.files import Entry, env_entries, kind_of, npmrc_credentials
 from certifier.core.secrets.rules import secret_rules
@@ -29,7 +34,7 @@ REMEDIATION = {
 
 @check(
     id="sec.secret-files",
-    version="1.0.0",
+    version="1.1.0",
     stage=Stage.SECURITY,
     title="No committed secret files (.env values, private keys, registry tokens)",
     rationale="A committed .env file, private key or .npmrc auth token hands the credential to everyone who can "
@@ -41,7 +46,7 @@ REMEDIATION = {
 )
 def secret_files(ctx: CheckContext) -> Iterator[Finding | Evidence]:
     limit = secret_rules().limits.max_file_bytes
-    checked = 0
+    checked, dismissed = 0, 0
     for path in scanned_files(ctx):
         kind = kind_of(path)
         if kind is None:
@@ -53,30 +58,42 @@ def secret_files(ctx: CheckContext) -> Iterator[Finding | Evidence]:
         read = read_file(ctx.root, path, limit)
         if read.text is None:
             yield unreadable(path, read.problem or "could not be read")
-        elif kind == kinds.NPMRC:
-            yield from registry_tokens(path, npmrc_credentials(read.text))
+            continue
+        parse = npmrc_credentials if kind == kinds.NPMRC else env_entries
+        entries = parse(read.text, file_kind(path))
+        dismissed += sum(1 for e in entries if not e.secret and secret_rules().is_secret_key(e.key))
+        if kind == kinds.NPMRC:
+            yield from registry_tokens(path, entries)
         else:
-            yield from env_file(path, env_entries(read.text), template=kind == kinds.ENV_TEMPLATE)
+            yield from env_file(path, entries, template=kind == kinds.ENV_TEMPLATE)
     keys = [h for h in text_scan(ctx).hits
             if h.rule in (PRIVATE_KEY, ENCRYPTED_PRIVATE_KEY) and kind_of(h.path) != kinds.KEY_FILE]
     yield from private_keys(keys)
-    yield Evidence(secret_files={"files_checked": checked})
+    yield Evidence(secret_files={"files_checked": checked, "dismissed_values": dismissed})
 
 
-def _severity(path: str, severity: Severity = Severity.ERROR) -> tuple[Severity, bool]:
+def _severity(kind: FileKind, severity: Severity = Severity.ERROR) -> tuple[Severity, bool]:
     """Test code may hold dummy credentials: a Warning a reviewer confirms."""
-    return (Severity.WARNING, True) if is_test_code(path) and severity is Severity.ERROR else (severity, False)
+    return (Severity.WARNING, True) if kind is FileKind.TEST and severity is Severity.ERROR else (severity, False)
+
+
+def _by_kind(kind: FileKind, what: str) -> tuple[Confidence, str]:
+    """How sure a secret known by its form alone (a key block, a key store) is: by where it sits."""
+    where = "app source or configuration" if deployed(kind) else f"a {kind.value} file"
+    return (Confidence.HIGH if deployed(kind) else Confidence.MEDIUM), f"{what} in {where}"
 
 
 def env_file(path: str, entries: list[Entry], *, template: bool) -> Iterator[Finding]:
+    kind = file_kind(path)
     secrets = [e for e in entries if e.secret]
     for entry in secrets:
-        severity, review = _severity(path)
+        severity, review = _severity(kind)
         yield Finding(
             message=f"{path} sets {entry.key} to a secret-looking value {entry.shown}"
             + (" in a template file" if template else ""),
             severity=severity, location=Location(path=path, line=entry.line), rule="env-secret",
             key=f"env-secret:{entry.key}:{entry.sha1}", remediation=REMEDIATION["env-secret"], needs_review=review,
+            confidence=entry.confidence, confidence_reason=entry.reason, file_kind=kind,
             properties={"secret_sha1": entry.sha1},
         )
     if not secrets and entries and not template:
@@ -84,45 +101,54 @@ def env_file(path: str, entries: list[Entry], *, template: bool) -> Iterator[Fin
         yield Finding(
             message=f"{path} commits values for {keys}; none of them looks like a secret",
             severity=Severity.INFO, location=Location(path=path, line=entries[0].line), rule="env-values",
-            key="env-values", remediation=REMEDIATION["env-secret"],
+            key="env-values", remediation=REMEDIATION["env-secret"], file_kind=kind,
+            confidence_reason="a committed env file; its values are placeholders, dummies or not secret-named",
         )
 
 
 def registry_tokens(path: str, entries: list[Entry]) -> Iterator[Finding]:
+    kind = file_kind(path)
     for entry in entries:
         if not entry.secret:
             continue  # ${NPM_TOKEN}: a reference, the value is not in the repository
-        severity, review = _severity(path)
+        severity, review = _severity(kind)
         yield Finding(
             message=f"{path} holds a registry credential ({entry.key}) {entry.shown}",
             severity=severity, location=Location(path=path, line=entry.line), rule="npmrc-token",
             key=f"npmrc-token:{entry.key}:{entry.sha1}", remediation=REMEDIATION["npmrc-token"],
-            needs_review=review, properties={"secret_sha1": entry.sha1},
+            needs_review=review, confidence=entry.confidence, confidence_reason=entry.reason, file_kind=kind,
+            properties={"secret_sha1": entry.sha1},
         )
 
 
 def private_keys(hits: list[TextHit]) -> Iterator[Finding]:
     for hit in hits:
         encrypted = hit.rule == ENCRYPTED_PRIVATE_KEY
-        severity, review = _severity(hit.path, Severity.WARNING if encrypted else Severity.ERROR)
+        severity, review = _severity(hit.kind, Severity.WARNING if encrypted else Severity.ERROR)
+        confidence, reason = _by_kind(hit.kind, f"a {'passphrase-protected ' if encrypted else ''}private key block")
         yield Finding(
             message=f"{hit.path} contains a {'passphrase-protected ' if encrypted else ''}private key",
             severity=severity, location=Location(path=hit.path, line=hit.line), rule=hit.rule,
             key=f"{hit.rule}:{hit.sha1}", remediation=REMEDIATION["private-key"], needs_review=review,
+            confidence=confidence, confidence_reason=reason, file_kind=hit.kind,
         )
 
 
 def key_file(path: str) -> Finding:
-    severity, review = _severity(path)
+    kind = file_kind(path)
+    severity, review = _severity(kind)
+    confidence, reason = _by_kind(kind, "a key store named as such")
     return Finding(
         message=f"{path} is a private key or key store file", severity=severity, location=Location(path=path),
         rule="key-file", key="key-file", remediation=REMEDIATION["key-file"], needs_review=review,
+        confidence=confidence, confidence_reason=reason, file_kind=kind,
     )
 
 
 def unreadable(path: str, problem: str) -> Finding:
     return Finding(
         message=f"{path} could not be checked for secrets: it {problem}", severity=Severity.WARNING,
-        location=Location(path=path), rule="unreadable", key="unreadable",
+        location=Location(path=path), rule="unreadable", key="unreadable", file_kind=file_kind(path),
         remediation="Remove the file from the repository, or make it a small text file.",
+        confidence_reason="a secret file that could not be read",
     )

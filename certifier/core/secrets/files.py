@@ -1,5 +1,6 @@
 """Files that hold secrets by their nature: dotenv files, registry credentials (.npmrc, .yarnrc) and key
-files. Classification by name, and line parsers that return what a report may show (never a value)."""
+files. Classification by name, and line parsers that return what a report may show (never a value) and
+how sure each entry is (certifier.core.secrets.judge)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
+from certifier.core.model import Confidence, FileKind
+from certifier.core.secrets.judge import Facts, Judgement, judge
 from certifier.core.secrets.redact import describe, secret_hash
 from certifier.core.secrets.rules import secret_rules
-from certifier.core.secrets.values import plausible
 
 ENV, ENV_TEMPLATE, NPMRC, KEY_FILE = "env", "env-template", "npmrc", "key-file"
 _ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(?P<value>.*?)\s*$")
@@ -40,13 +42,19 @@ def is_secret_file(path: str) -> bool:
 
 @dataclass(frozen=True)
 class Entry:
-    """One assignment that carries a value: where, which key, and how the value may be shown."""
+    """One assignment that carries a value: where, which key, how the value may be shown, and how sure we
+    are that it is a secret (None: it is not one, `reason` says why)."""
 
     line: int
     key: str
     sha1: str
     shown: str
-    secret: bool  # the key names a secret (or the value is a known secret format) and the value is real
+    confidence: Confidence | None
+    reason: str
+
+    @property
+    def secret(self) -> bool:
+        return self.confidence is not None
 
 
 def _unquoted(value: str) -> str:
@@ -57,10 +65,11 @@ def _unquoted(value: str) -> str:
     return value
 
 
-def env_entries(text: str) -> list[Entry]:
-    """The assignments of a dotenv file that have a value (pure)."""
+def env_entries(text: str, kind: FileKind = FileKind.CONFIG) -> list[Entry]:
+    """The assignments of a dotenv file that have a value (pure). Only a secret-named key or a value of a
+    known credential format can be a secret: every value of a dotenv file has a name, and it says which."""
     rules = secret_rules()
-    known = [re.compile(p.pattern) for p in rules.content_patterns]
+    known = [(p.name, re.compile(p.pattern)) for p in rules.content_patterns if p.named is None]
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         match = _ASSIGNMENT.match(line)
@@ -69,14 +78,17 @@ def env_entries(text: str) -> list[Entry]:
         key, value = match.group("key"), _unquoted(match.group("value"))
         if not value:
             continue
-        looks_known = any(regex.search(f"{key}={value}") for regex in known)
-        secret = plausible(value) and (rules.is_secret_key(key) or looks_known)
-        entries.append(Entry(number, key, secret_hash(value), describe(value), secret))
+        form = next((name for name, regex in known if regex.search(f"{key}={value}")), None)
+        if form is None and not rules.is_secret_key(key):
+            judged = Judgement(None, f"{key} does not name a secret")
+        else:
+            judged = judge(Facts(value, kind, key=key, known_format=form))
+        entries.append(Entry(number, key, secret_hash(value), describe(value), judged.confidence, judged.reason))
     return entries
 
 
-def npmrc_credentials(text: str) -> list[Entry]:
-    """Credential settings of an .npmrc/.yarnrc; `secret` is False for an environment reference (pure)."""
+def npmrc_credentials(text: str, kind: FileKind = FileKind.CONFIG) -> list[Entry]:
+    """Credential settings of an .npmrc/.yarnrc; not a secret for an environment reference (pure)."""
     pattern = re.compile(secret_rules().secret_files.npmrc.credential_line)
     found = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -85,6 +97,7 @@ def npmrc_credentials(text: str) -> list[Entry]:
         match = pattern.search(line)
         if not match:
             continue
-        value = match.group("secret")
-        found.append(Entry(number, match.group("key"), secret_hash(value), describe(value), plausible(value)))
+        value, key = match.group("secret"), match.group("key")
+        judged = judge(Facts(value, kind, key="npm auth token"))
+        found.append(Entry(number, key, secret_hash(value), describe(value), judged.confidence, judged.reason))
     return found

@@ -1,16 +1,17 @@
-"""rules/secrets.yaml, validated at load (a malformed rules file is a packaging bug, caught at once)."""
+"""rules/secrets.yaml, validated at load by the one rule-file loader (certifier.core.rules): a malformed
+rules file is a packaging bug, caught at once.
+
+What is test code, docs or generated is not here: it is the one list of rules/file-kinds.yaml
+(certifier.core.file_kinds)."""
 
 from __future__ import annotations
 
-import fnmatch
 import re
-import threading
-from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from certifier.core.data_yaml import load_data
-from certifier.core.paths import rules_dir
+from certifier.core.file_kinds import is_test_path
+from certifier.core.rules import load_rules
 
 RULES_FILE = "secrets.yaml"
 
@@ -33,25 +34,41 @@ class Limits(_Strict):
     snippet_chars: int = Field(gt=20)
 
 
-class TestCode(_Strict):
-    dirs: tuple[str, ...]
-    file_globs: tuple[str, ...]
+class Shape(_Strict):
+    """A shape of value that cannot be a secret, and how a dismissal names it."""
+
+    why: str
+    pattern: str
+
+    _check = field_validator("pattern")(lambda cls, v: _compiled(v))
+
+
+class Counting(_Strict):
+    min_run: int = Field(ge=2)
+    min_share: float = Field(gt=0, le=1)
 
 
 class NotASecret(_Strict):
     min_length: int = Field(gt=0)
     max_length: int = Field(gt=0)
-    patterns: tuple[str, ...]
+    shapes: tuple[Shape, ...]
     after_patterns: tuple[str, ...]
     placeholder_words: tuple[str, ...]
+    counting: Counting
 
-    _check = field_validator("patterns", "after_patterns")(lambda cls, v: tuple(_compiled(p) for p in v))
+    _check = field_validator("after_patterns")(lambda cls, v: tuple(_compiled(p) for p in v))
+
+
+class RandomValue(_Strict):
+    min_length: int = Field(gt=0)
+    min_bits: float = Field(gt=0, le=8)
 
 
 class ContentPattern(_Strict):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     name: str
     pattern: str
+    named: str | None = None  # found by the name it is given: judged as a value of that name, not a format
 
     @field_validator("pattern")
     @classmethod
@@ -91,51 +108,36 @@ class DetectSecrets(_Strict):
     owned_elsewhere: tuple[str, ...]
     skipped_files: tuple[str, ...]
     disabled_filters: tuple[str, ...]
+    generic_types: tuple[str, ...]
 
 
 class SecretRules(_Strict):
     version: int = Field(ge=1, le=1)
     limits: Limits
-    test_code: TestCode
     secret_key: str
     not_secret_key: str
     not_a_secret: NotASecret
+    random_value: RandomValue
     content_patterns: tuple[ContentPattern, ...]
     secret_files: SecretFiles
     detect_secrets: DetectSecrets
 
     _check = field_validator("secret_key", "not_secret_key")(lambda cls, v: _compiled(v))
 
-    def is_test_path(self, path: str) -> bool:
-        """Whether a repository-relative path is test code (a test folder anywhere, or a test file name)."""
-        parts = PurePosixPath(path).parts
-        folders = {d.lower() for d in self.test_code.dirs}
-        if any(part.lower() in folders for part in parts[:-1]):
-            return True
-        name = parts[-1].lower() if parts else ""
-        return any(fnmatch.fnmatchcase(name, glob.lower()) for glob in self.test_code.file_globs)
-
     def is_secret_key(self, key: str) -> bool:
-        return bool(re.search(self.secret_key, key, re.I)) and not re.search(self.not_secret_key, key, re.I)
+        return bool(re.search(self.secret_key, key, re.I)) and not self.names_no_secret(key)
 
+    @staticmethod
+    def is_test_path(path: str) -> bool:
+        """The one list of test code (rules/file-kinds.yaml); kept here for callers not yet moved over."""
+        return is_test_path(path)
 
-_LOCK = threading.Lock()
-_CACHE: dict[str, SecretRules] = {}
+    def names_no_secret(self, key: str) -> bool:
+        """The key names a setting about a secret (its URL, header, length) or a signature, hash or id."""
+        return bool(re.search(self.not_secret_key, key, re.I))
 
 
 def secret_rules() -> SecretRules:
-    """The validated rules of this installation (cached per rules directory)."""
-    path = rules_dir() / RULES_FILE
-    with _LOCK:
-        if str(path) not in _CACHE:
-            _CACHE[str(path)] = load(path)
-        return _CACHE[str(path)]
-
-
-def load(path: Path) -> SecretRules:
-    """Parse and validate a secrets rules file; ValueError says what is wrong."""
-    try:
-        data = load_data(path.read_text(encoding="utf-8"))
-    except OSError as missing:
-        raise ValueError(f"{path} cannot be read: {missing.strerror}") from missing
-    return SecretRules.model_validate(data)
+    """The validated rules of this installation (loaded once per rules directory); RulesError when the file
+    is missing or malformed."""
+    return load_rules(RULES_FILE, SecretRules)

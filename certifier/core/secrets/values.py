@@ -6,6 +6,9 @@ import re
 
 from certifier.core.secrets.redact import secret_hash
 from certifier.core.secrets.rules import secret_rules
+from certifier.core.secrets.shapes import dismissal, has_placeholder
+
+__all__ = ["described_by_context", "has_placeholder", "locate", "plausible"]
 
 _CANDIDATES = (
     re.compile(r"""(["'`])(.*?)\1"""),  # quoted text
@@ -15,19 +18,10 @@ _CANDIDATES = (
 _BRUTE_FORCE_MAX = 300  # longest line searched span by span
 
 
-def has_placeholder(value: str) -> bool:
-    lowered = value.lower()
-    return any(word in lowered for word in secret_rules().not_a_secret.placeholder_words)
-
-
-def plausible(value: str) -> bool:
-    """False for what cannot be a real secret: short, a placeholder, a reference, prose."""
-    rules = secret_rules().not_a_secret
-    if not rules.min_length <= len(value) <= rules.max_length:
-        return False
-    if any(re.search(pattern, value) for pattern in rules.patterns):
-        return False
-    return not has_placeholder(value)
+def plausible(value: str, key: str | None = None) -> bool:
+    """False for what cannot be a real secret: short, a placeholder, a reference, prose, a word, a dummy
+    (certifier.core.secrets.shapes.dismissal says which)."""
+    return dismissal(value, key) is None
 
 
 def described_by_context(line: str, span: tuple[int, int]) -> bool:
