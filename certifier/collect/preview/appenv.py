@@ -1,13 +1,15 @@
 """The environment an app (and its scripts) gets in a local preview, from its connect.yaml configuration.
 
-* standard keys with a default: the default (as Connect applies it);
+* CTP_* credentials: the emulator's project and client, in the shapes the platform issues
+  (certifier.collect.preview.credentials: client id of 24 characters, secret of 32, scope
+  `<scope>:<projectKey>`), in the region europe-west1.gcp with CTP_API_URL / CTP_AUTH_URL of that region
+  (the preload sends those hosts to the emulator); with `inheritAs.apiClient` the variables Connect
+  generates are supplied as well;
 * secured keys: a random value per run, the same for one key everywhere (global keys are shared), 40 hex
   characters (long enough for apps that refuse short secrets), redacted in every output;
+* standard keys with a default: the default (as Connect applies it);
 * required standard keys without a default: a plausible value (rules/preview/generated-values.json), e.g. a SKU
-  of the seeded sample product;
-* CTP_* credentials: the emulator's project and client. CTP_REGION may be anything (the preload routes
-  every region), the standard `europe-west1.gcp` is used; with `inheritAs.apiClient` the variables
-  Connect generates are supplied as well.
+  of the seeded sample product.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ from functools import lru_cache
 from typing import Any
 
 from certifier.connector.model import App, ConfigEntry, Connector
+from certifier.collect.preview.credentials import REGION, api_url, auth_url, scope_value
 
 GENERATED_VALUES_FILE = rules_dir() / "preview" / "generated-values.json"
-REGION = "europe-west1.gcp"
 API_CLIENT_KEYS = ("CTP_PROJECT_KEY", "CTP_CLIENT_ID", "CTP_CLIENT_SECRET", "CTP_SCOPE", "CTP_REGION",
                    "CTP_CLIENT_SCOPE", "CTP_CLIENT_REGION")
 
@@ -63,12 +65,11 @@ class AppEnv:
 
 
 def credential_values(creds: Credentials, scopes: tuple[str, ...] | None) -> dict[str, str]:
-    scope = " ".join(f"{s}:{creds.project_key}" for s in scopes) if scopes else f"manage_project:{creds.project_key}"
+    scope = scope_value(creds.project_key, scopes)
     return {"CTP_PROJECT_KEY": creds.project_key, "CTP_CLIENT_ID": creds.client_id,
             "CTP_CLIENT_SECRET": creds.client_secret, "CTP_SCOPE": scope, "CTP_SCOPES": scope,
             "CTP_CLIENT_SCOPE": scope, "CTP_REGION": REGION, "CTP_CLIENT_REGION": REGION,
-            "CTP_API_URL": f"https://api.{REGION}.commercetools.com",
-            "CTP_AUTH_URL": f"https://auth.{REGION}.commercetools.com"}
+            "CTP_API_URL": api_url(REGION), "CTP_AUTH_URL": auth_url(REGION)}
 
 
 def app_environment(connector: Connector, app: App, creds: Credentials, run_key: bytes) -> AppEnv:
@@ -85,8 +86,8 @@ def app_environment(connector: Connector, app: App, creds: Credentials, run_key:
 
 
 def _setting(entry: ConfigEntry, emulator: dict[str, str], run_key: bytes) -> Setting | None:
-    if entry.key in emulator:
-        return Setting(entry.key, emulator[entry.key], "emulator", entry.secured or entry.key == "CTP_CLIENT_SECRET")
+    if entry.key in emulator:  # only the client secret is a secret: ids, keys, scopes and URLs show in requests
+        return Setting(entry.key, emulator[entry.key], "emulator", entry.key == "CTP_CLIENT_SECRET")
     if entry.secured:
         return Setting(entry.key, secret_value(run_key, entry.key), "generated-secret", True)
     if entry.default is not None:

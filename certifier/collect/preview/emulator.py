@@ -12,7 +12,6 @@ import fcntl
 import hashlib
 import json
 import os
-import secrets
 import shutil
 import tempfile
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from certifier.core.paths import cache_root
+from certifier.collect.preview.credentials import new_client_id, new_client_secret
 from certifier.collect.preview.ctapi import CtApi, CtApiError
 from certifier.collect.preview.ports import free_port, wait_until
 from certifier.collect.preview.seed import SeedData, seed
@@ -183,7 +183,7 @@ def start_emulator(workspace: Any, *, project_key: str = DEFAULT_PROJECT_KEY, ca
     process = runner.start(["node", str(package / "server.mjs")], cwd=package, workspace=workspace,
                            env={"CT_EMULATOR_PORT": str(port), "CT_EMULATOR_PROJECT_KEY": project_key},
                            limits=runner.Limits(wall_s=3 * 3600.0))
-    emulator = Emulator(process, port, project_key, "cert-preview-client", secrets.token_hex(24), install, 0.0)
+    emulator = Emulator(process, port, project_key, new_client_id(), new_client_secret(), install, 0.0)
     api = emulator.api()
     if not wait_until(lambda: _answers(api), timeout_s=START_BUDGET_S, give_up=lambda: not process.alive()):
         output = process.stop(grace_s=1)

@@ -1,5 +1,5 @@
 """postDeploy / preUndeploy of a local preview: the connect.yaml command, in the app's folder, with the
-app's configuration plus the CONNECT_* variables Connect gives to scripts (spec section 3)."""
+app's configuration plus the CONNECT_* variables Connect gives to scripts (docs/preview.md)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 
 SCRIPT_BUDGET_S = 300.0
 GCP_PROJECT_ID = "cert-gcp-project"
+# The starter kit's event template reads CONNECT_PROVIDER: `AZURE` selects Service Bus, anything else Pub/Sub.
+CLOUD_PROVIDER = "GCP"
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,8 @@ class ScriptRun:
 def connect_variables(app_type: str, app_name: str, service_url: str | None) -> dict[str, str]:
     if app_type == "service" and service_url:
         return {"CONNECT_SERVICE_URL": service_url}
-    if app_type == "event":
-        return {"CONNECT_SUBSCRIPTION_DESTINATION": "GoogleCloudPubSub",
+    if app_type == "event":  # a deployment in a GCP region delivers through Pub/Sub
+        return {"CONNECT_SUBSCRIPTION_DESTINATION": "GoogleCloudPubSub", "CONNECT_PROVIDER": CLOUD_PROVIDER,
                 "CONNECT_GCP_PROJECT_ID": GCP_PROJECT_ID, "CONNECT_GCP_TOPIC_NAME": topic_name(app_name)}
     return {}
 

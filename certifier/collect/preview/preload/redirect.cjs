@@ -1,8 +1,12 @@
 // Loaded into every connector process of a local preview through NODE_OPTIONS="--require <this file>".
-// Unmodified connectors build their API hosts from CTP_REGION (https://api.<region>.commercetools.com,
-// https://auth.<region>.commercetools.com); this sends exactly those hosts to the loopback emulator named
-// by CT_EMULATOR_URL, without editing the connector. Covered clients: global fetch (ts-client >= 2, undici)
-// and https.request/https.get (sdk-client-v2 with node-fetch, axios, got). Every other host is untouched.
+// It gives unmodified connectors two things of the platform that one shared loopback host cannot:
+// 1. API hosts. Connectors build them from CTP_REGION (https://api.<region>.commercetools.com,
+//    https://auth.<region>.commercetools.com); exactly those hosts go to the loopback emulator named by
+//    CT_EMULATOR_URL. Covered clients: global fetch (ts-client >= 2, undici) and https.request/https.get
+//    (sdk-client-v2 with node-fetch, axios, got). Every other host is untouched.
+// 2. The port. Connect runs every app with PORT=8080, so an app that listens on 8080 without reading PORT
+//    (the starter kit's templates do) works there. A preview runs several apps side by side, each with its
+//    own PORT: a listen on 8080 is moved to PORT. Any other port is left alone.
 'use strict';
 const http = require('node:http');
 const https = require('node:https');
@@ -62,3 +66,24 @@ function patch(name) {
 }
 patch('request');
 patch('get');
+
+const PLATFORM_PORT = '8080';
+const assignedPort = Number(process.env.PORT);
+
+function isPlatformPort(value) {
+  return (typeof value === 'number' || typeof value === 'string') && String(value).trim() === PLATFORM_PORT;
+}
+
+if (Number.isInteger(assignedPort) && assignedPort > 0 && String(assignedPort) !== PLATFORM_PORT) {
+  const net = require('node:net');
+  const originalListen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function listenOnAssignedPort(...args) {
+    // Signatures: (port[, host][, backlog][, callback]), (options[, callback]), (path|handle[, callback]).
+    if (isPlatformPort(args[0])) {
+      args[0] = assignedPort;
+    } else if (args[0] && typeof args[0] === 'object' && isPlatformPort(args[0].port)) {
+      args[0] = { ...args[0], port: assignedPort };
+    }
+    return originalListen.apply(this, args);
+  };
+}
