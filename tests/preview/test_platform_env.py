@@ -1,6 +1,7 @@
 """A local preview gives apps the environment of the platform's shapes (docs/preview.md): credentials that
-pass the starter kit's startup checks, the CONNECT_* variables of each app type, and PORT honoured by apps
-that listen on the platform's port 8080."""
+pass the starter kit's startup checks, the CONNECT_* variables of each app type, PORT honoured by apps
+that listen on the platform's port 8080; messages carry their resource as the platform sends them, and a
+postDeploy that replaces its registrations is not taken for one that duplicates them."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from certifier.collect.preview.appenv import Credentials, app_environment
 from certifier.collect.preview.credentials import REGIONS, new_client_id, new_client_secret
 from certifier.collect.preview.emulator import DEFAULT_PROJECT_KEY
 from certifier.collect.preview.launcher import PRELOAD
+from certifier.collect.preview.lifecycle import Resource, duplicated
+from certifier.collect.preview.probes.event import message
+from certifier.collect.preview.probes.target import Target
+from certifier.collect.preview.seed import SeedData
 from certifier.collect.preview.ports import free_port
 from certifier.collect.preview.scripts import connect_variables
 from support import CONNECTORS
@@ -91,6 +96,28 @@ def test_scripts_get_the_connect_variables_of_their_app_type():
     assert event["CONNECT_GCP_TOPIC_NAME"] == "cert-topic-orders" and event["CONNECT_GCP_PROJECT_ID"]
     assert connect_variables("service", "svc", "http://127.0.0.1:2/x") == {"CONNECT_SERVICE_URL": "http://127.0.0.1:2/x"}
     assert connect_variables("job", "nightly", None) == {}
+
+
+def test_a_created_message_carries_its_resource_like_the_platforms():
+    customer = {"id": "c-1", "version": 2, "key": "cert-customer", "email": "a@example.com"}
+    target = Target("ev", "event", "http://127.0.0.1:9/e", data=SeedData({"customer": customer}))
+    note = message(target, "customer", "CustomerCreated", 1)
+    assert note["customer"] == customer and note["resource"] == {"typeId": "customer", "id": "c-1"}
+    assert "customer" not in message(target, "customer", "CustomerEmailChanged", 2)
+    assert "order" not in message(target, "order", "OrderCreated", 3)  # nothing seeded: no invented payload
+
+
+def _resource(kind: str, rid: str, key: str | None) -> Resource:
+    return Resource(kind, rid, key, {"id": rid, "key": key})
+
+
+def test_a_replaced_registration_is_not_a_duplicate():
+    first = [_resource("extensions", "e1", "my-extension"), _resource("subscriptions", "s1", "my-subscription")]
+    after_first = {r.id: r for r in first}
+    replaced = _resource("extensions", "e2", "my-extension")  # e1 deleted, created again
+    doubled = _resource("subscriptions", "s2", "my-subscription")  # s1 still there: a second one
+    after_second = {"e2": replaced, "s1": first[1], "s2": doubled}
+    assert duplicated(first, after_first, after_second) == [doubled]
 
 
 def _listened_port(listen_args: str, port_env: str | None) -> int:

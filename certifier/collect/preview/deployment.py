@@ -20,7 +20,7 @@ from certifier.collect.preview.appenv import AppEnv, Credentials, app_environmen
 from certifier.collect.preview.builds import BuildInfo, build_of
 from certifier.collect.preview.emulator import Emulator, EmulatorError, emulator_version, start_emulator
 from certifier.collect.preview.launcher import RunningApp, Startup, install_preload, preload_env, start_app
-from certifier.collect.preview.lifecycle import Resource, Snapshot, created, snapshot, tracked
+from certifier.collect.preview.lifecycle import Resource, Snapshot, created, duplicated, snapshot, tracked
 from certifier.collect.preview.probes.problems import Exposure, ProbeRun
 from certifier.collect.preview.probes.run import probe_app
 from certifier.collect.preview.probes.target import Target, extension_from_api, subscription_from_api
@@ -42,6 +42,7 @@ class AppPreview:
     preundeploy: ScriptRun | None = None
     created: list[Resource] = field(default_factory=list)  # by the first postDeploy
     duplicates: list[Resource] = field(default_factory=list)  # created again by the second postDeploy
+    replacements: list[Resource] = field(default_factory=list)  # deleted and created again by the second run
     leftover: list[Resource] = field(default_factory=list)  # still there after preUndeploy
     probes: dict[str, ProbeRun] = field(default_factory=dict)
 
@@ -159,7 +160,9 @@ def _post_deploy(preview: AppPreview, emulator: Emulator, api: Any) -> None:
     preview.created = created(before, after_first)
     preview.postdeploy.append(run_script("postDeploy", 2, command, preview.build.app_dir,
                                          preview.build.workspace, env, hidden))
-    preview.duplicates = created(after_first, snapshot(api))
+    after_second = snapshot(api)
+    preview.duplicates = duplicated(preview.created, after_first, after_second)
+    preview.replacements = [r for r in created(after_first, after_second) if r not in preview.duplicates]
 
 
 def _pre_undeploy(preview: AppPreview, emulator: Emulator, api: Any) -> None:
@@ -168,12 +171,12 @@ def _pre_undeploy(preview: AppPreview, emulator: Emulator, api: Any) -> None:
         preview.preundeploy = run_script("preUndeploy", 1, command, preview.build.app_dir, preview.build.workspace,
                                          _script_env(preview, emulator), _secrets(preview, emulator))
     remaining: Snapshot = snapshot(api)
-    preview.leftover = [r for r in tracked(preview.created + preview.duplicates) if r.id in remaining]
+    preview.leftover = [r for r in tracked(_registered(preview)) if r.id in remaining]
 
 
 def _target(preview: AppPreview, emulator: Emulator, api: Any) -> Target:
     current = snapshot(api)
-    mine = {r.id for r in preview.created + preview.duplicates}
+    mine = {r.id for r in _registered(preview)}
     extensions = [extension_from_api(r.raw) for r in current.values() if r.kind == "extensions"
                   and (r.id in mine or _points_at(r, preview))]
     subscriptions = [subscription_from_api(r.raw) for r in current.values() if r.kind == "subscriptions"
@@ -185,6 +188,10 @@ def _target(preview: AppPreview, emulator: Emulator, api: Any) -> Target:
                   subscriptions=subscriptions if preview.app.type == "event" else [],
                   secured_values=tuple(preview.env.secrets.values()), exposure=exposure, data=emulator.data,
                   project_key=emulator.project_key, alive=preview.running.alive)
+
+
+def _registered(preview: AppPreview) -> list[Resource]:
+    return preview.created + preview.duplicates + preview.replacements
 
 
 def _points_at(resource: Resource, preview: AppPreview) -> bool:

@@ -52,5 +52,13 @@ def created(before: Snapshot, after: Snapshot) -> list[Resource]:
     return [resource for rid, resource in after.items() if rid not in before]
 
 
+def duplicated(first: list[Resource], after_first: Snapshot, after_second: Snapshot) -> list[Resource]:
+    """What the second postDeploy created next to the first run's resources. A resource that took the place
+    of one the first run created (same kind and key, the old one deleted) is a replacement, not a duplicate:
+    the starter kit's scripts delete and create again, which leaves one registration."""
+    replaced = {(r.kind, r.key) for r in first if r.key and r.id not in after_second}
+    return [r for r in created(after_first, after_second) if (r.kind, r.key) not in replaced]
+
+
 def tracked(resources: list[Resource]) -> list[Resource]:
     return [r for r in resources if r.kind in TRACKED]

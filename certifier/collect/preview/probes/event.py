@@ -1,5 +1,5 @@
 """Event app probes: Pub/Sub push envelopes for the messages and changes a Subscription delivers, its
-test notification, an irrelevant message and a body that is not an envelope (spec section 3)."""
+test notification, an irrelevant message and a body that is not an envelope (docs/preview.md)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ ACK_CODES = frozenset({102, 200, 201, 202, 204})
 ACK_DEADLINE_S = 10.0
 MAX_TYPES = 6
 IRRELEVANT_TYPES = ("CustomerCreated", "PaymentCreated", "CategoryCreated")
+# The field in which a "...Created" message carries the new resource, as the platform sends it: handlers
+# (the starter kit's event template among them) read the resource from there.
+CREATED_PAYLOAD = {"CustomerCreated": "customer", "OrderCreated": "order", "PaymentCreated": "payment",
+                   "CategoryCreated": "category"}
 
 
 def probe_event_app(target: Target) -> ProbeRun:
@@ -84,12 +88,16 @@ def envelope(notification: dict[str, Any], subscription: SubscriptionDef | None)
 
 def message(target: Target, type_id: str, message_type: str, sequence: int) -> dict[str, Any]:
     resource = target.data.of_type(type_id) or {}
-    return {"notificationType": "Message", "projectKey": target.project_key, "id": str(uuid.uuid4()),
+    note = {"notificationType": "Message", "projectKey": target.project_key, "id": str(uuid.uuid4()),
             "version": 1, "sequenceNumber": sequence,
             "resource": {"typeId": type_id, "id": resource.get("id") or str(uuid.uuid4())},
             "resourceVersion": resource.get("version", 1), "type": message_type,
             "resourceUserProvidedIdentifiers": {"key": resource["key"]} if resource.get("key") else {},
             "createdAt": _now(), "lastModifiedAt": _now()}
+    payload = CREATED_PAYLOAD.get(message_type)
+    if payload and resource and CREATED_PAYLOAD.get(_default_type(type_id)) == payload:
+        note[payload] = resource  # the seeded resource the message is about
+    return note
 
 
 def change(target: Target, type_id: str, kind: str) -> dict[str, Any]:
