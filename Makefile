@@ -13,7 +13,7 @@ DEMO_OUT  := reports/demo
 # third worker on a 2-core machine still shortens it
 TEST_WORKERS ?= 3
 
-.PHONY: install tools demo test test-fast lint bench bench-build bench-service corpus docs clean
+.PHONY: install tools bubblewrap demo test test-fast lint bench bench-build bench-service corpus docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,20 @@ $(TOOLS_STAMP): tools-requirements.txt
 	$(TOOLS_VENV)/bin/python -m pip install --quiet -r tools-requirements.txt
 	touch $(TOOLS_STAMP)
 
-install: $(STAMP)
+install: $(STAMP) bubblewrap
 
 ## tools: the pinned external scanners (semgrep, detect-secrets, bandit) in their own venv
-tools: $(TOOLS_STAMP)
+tools: $(TOOLS_STAMP) bubblewrap
+
+## bubblewrap: the namespaces connector code runs in (docs/sandbox.md); installed with apt-get as root
+bubblewrap:
+	@if ! command -v bwrap >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else \
+	    echo "warning: bwrap is missing: connector code runs without namespaces (docs/sandbox.md)" >&2; \
+	  fi; \
+	fi
 
 ## demo: make a throwaway tagged repo from examples/goods-store and certify it at that tag
 demo: install tools

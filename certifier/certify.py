@@ -31,6 +31,7 @@ from certifier.policy.run_abort import aborted_decision
 from certifier.policy.waivers import Waiver, load_waivers
 from certifier.report.canonical import seal
 from certifier.report.write import write_all
+from certifier.sandbox.quota import release_under
 from certifier.source.checkout import Checkout, SourceError
 from certifier.source.fetch import redact_source
 
@@ -73,6 +74,7 @@ def certify(request: RunRequest, progress: ProgressHook | None = None) -> RunOut
         paths = _write(report, artifacts, request) if request.out_dir else {}
     finally:
         if not request.keep_workspace and request.workspace is None:
+            release_under(workspace)  # the workspaces' own filesystems (disk quotas), before deletion
             shutil.rmtree(workspace, ignore_errors=True)
     return RunOutcome(report=report, paths=paths)
 

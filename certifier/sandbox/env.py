@@ -59,20 +59,27 @@ def base_env(home: Path, tmp: Path) -> dict[str, str]:
     return env
 
 
-def sandbox_env(home: Path, tmp: Path, npm_cache: Path, extra: Mapping[str, str] | None) -> dict[str, str]:
-    """Environment of connector code: the allowlist, npm settings, then the caller's `extra`."""
+def sandbox_env(home: Path, tmp: Path, npm_cache: Path, extra: Mapping[str, str] | None, *,
+                private: Path | None = None) -> dict[str, str]:
+    """Environment of connector code: the allowlist, npm settings, then the caller's `extra`.
+
+    `private` is the workspace's own cache directory: corepack's downloads and npm's logs live there, so
+    nothing a command plants can be run by another workspace; the package cache itself may be shared
+    (read-only to connector code, see certifier.sandbox.workspace)."""
+    private = private or npm_cache
     env = base_env(home, tmp)
     env.update(
         {
             "npm_config_cache": str(npm_cache),
+            "npm_config_logs_dir": str(private / "npm-logs"),
             "npm_config_update_notifier": "false",
             "npm_config_fund": "false",
             "npm_config_audit": "false",
             "npm_config_userconfig": str(home / ".npmrc"),
-            # yarn and corepack share the npm cache directory (one shared, group-writable tree)
-            "COREPACK_HOME": str(npm_cache / "_corepack"),
+            "COREPACK_HOME": str(private / "corepack"),
             "COREPACK_ENABLE_DOWNLOAD_PROMPT": "0",
             "YARN_CACHE_FOLDER": str(npm_cache / "_yarn"),
+            "YARN_IGNORE_PATH": "1",  # a repository's own yarn binary (yarnPath / yarn-path) is never run
         }
     )
     for key, value in (extra or {}).items():

@@ -23,6 +23,7 @@ import time
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
+PR_CAPBSET_DROP = 24
 _stop = {"graceful": False, "now": False}
 _main: dict = {"pid": None, "status": None}
 
@@ -66,11 +67,16 @@ def _exec_command(config: dict, argv: list[str], libc) -> None:
             hard = resource.getrlimit(kind)[1]
             value = value if hard == resource.RLIM_INFINITY else min(value, hard)  # only root may raise
             resource.setrlimit(kind, (value, value))
+        if config.get("drop_capabilities"):  # in a namespace as root: nothing for the command to regain
+            for capability in range(64):
+                libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0)
         if config.get("uid") is not None:
             os.setgroups([])
             os.setgid(config["gid"])
             os.setuid(config["uid"])
         libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+        if config.get("cwd"):  # as the sandbox user: the workspace is its own, mode 0700
+            os.chdir(config["cwd"])
         os.umask(config.get("umask", 0o077))
         # Python ignores SIGPIPE and SIGXFSZ and exec keeps "ignored": give the command the defaults
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGUSR1, signal.SIGCHLD,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import select
+import shlex
 import shutil
 import signal
 import socket
@@ -16,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from certifier.sandbox import namespaces
 from certifier.sandbox.env import sandbox_env, secret_values
 from certifier.sandbox.output import BoundedBuffer, StreamReader, redact as _redact, usable_secrets
 from certifier.sandbox.proctable import UID_USERS, kill_all, send, tasks_of, wait_until
@@ -31,11 +34,14 @@ class RunningProcess:
     """A command under the runner; created by `run`/`start`. `pid` is its supervisor's (the session leader)."""
 
     def __init__(self, argv: Sequence[str], cwd: Path, workspace: Workspace, env: Mapping[str, str] | None,
-                 limits: Limits, redact: Sequence[str], stdin: str | bytes | None) -> None:
+                 limits: Limits, redact: Sequence[str], stdin: str | bytes | None, *, network: bool = False,
+                 cache_writable: bool = False) -> None:
         self.argv = tuple(str(a) for a in argv)
         self.limits = limits
+        self.network = network
+        self._cache_writable = cache_writable
         self._workspace = workspace.prepare()
-        self._env = sandbox_env(workspace.home, workspace.tmp, workspace.npm_cache, env)
+        self._env = sandbox_env(workspace.home, workspace.tmp, workspace.npm_cache, env, private=workspace.cache)
         # a random mark in the environment: finds daemons that left the session (see runner_proc.members)
         self._token = f"{TOKEN_VARIABLE}={secrets.token_hex(12)}"
         self._env[TOKEN_VARIABLE] = self._token.split("=", 1)[1]
@@ -52,6 +58,8 @@ class RunningProcess:
         self._control_lock = threading.Lock()
         self._control_eof = False
         self._status_bytes = b""
+        self._jail_pid: int | None = None  # the jail's pid as the certifier sees it (signals go there)
+        self._cgroup = None
         self._popen = self._launch(Path(cwd), stdin)
 
     # -- public -----------------------------------------------------------------------------------------
@@ -98,25 +106,33 @@ class RunningProcess:
         parent_end, child_end = socket.socketpair()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
+        info_r, info_w = os.pipe()
         config = {"control_fd": child_end.fileno(), "rlimits": self._rlimits(), "grace_s": 5.0,
-                  "uid": self._workspace.uid, "gid": self._workspace.gid, "umask": 0o007}
+                  "uid": self._workspace.uid, "gid": self._workspace.gid, "umask": 0o007, "cwd": str(cwd),
+                  "drop_capabilities": self._workspace.uid is not None and self._workspace.namespaced()}
+        # run-wide limits bind connector code; the certifier's own tools keep their per-process limits
+        self._cgroup = self._workspace.cgroup if self._workspace.isolated else None
+        cgroup_procs = self._cgroup.enter() if self._cgroup else []
         try:
             popen = subprocess.Popen(
-                [sys.executable, "-I", "-S", str(JAIL), json.dumps(config), "--", executable, *self.argv[1:]],
+                [*_join_cgroup(cgroup_procs), *self._jail_argv(cwd, config, info_w), executable, *self.argv[1:]],
                 cwd=cwd, env=self._env, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                stdout=out_w, stderr=err_w, start_new_session=True, pass_fds=(child_end.fileno(),))
+                stdout=out_w, stderr=err_w, start_new_session=True, pass_fds=(child_end.fileno(), info_w))
         except OSError as error:
-            for fd in (out_r, out_w, err_r, err_w):
+            for fd in (out_r, out_w, err_r, err_w, info_r, info_w):
                 os.close(fd)
             parent_end.close()
             child_end.close()
+            if self._cgroup:
+                self._cgroup.leave()
             self._reason = f"could not start: {error}"
             self._finish()
             return None
         finally:
             child_end.close()
-        os.close(out_w)
-        os.close(err_w)
+        for fd in (out_w, err_w, info_w):
+            os.close(fd)
+        self._jail_pid = _read_child_pid(info_r) if self._workspace.namespaced() else popen.pid
         UID_USERS.enter(self._workspace.uid)
         self._control = parent_end
         self._readers = [StreamReader(out_r, self._out), StreamReader(err_r, self._err)]
@@ -125,6 +141,16 @@ class RunningProcess:
         if stdin is not None:
             threading.Thread(target=_feed, args=(popen.stdin, stdin), daemon=True).start()
         return popen
+
+    def _jail_argv(self, cwd: Path, config: dict, info_fd: int) -> list[str]:
+        """bwrap + the jail inside the namespaces, or the jail alone (uid-only / process-only isolation)."""
+        if not self._workspace.namespaced():
+            return [sys.executable, "-I", "-S", str(JAIL), json.dumps(config), "--"]
+        workspace = self._workspace
+        prefix = namespaces.bwrap_argv(
+            root=workspace.root, cwd=cwd, cache=workspace.npm_cache, cache_writable=self._cache_writable,
+            network=self.network, readable=workspace.readable, info_fd=info_fd, privileged=workspace.uid is not None)
+        return [*prefix, namespaces.jail_python(), "-I", "-S", namespaces.JAIL_INSIDE, json.dumps(config), "--"]
 
     def _rlimits(self) -> dict[str, int]:
         limits = {"RLIMIT_CORE": 0}
@@ -170,7 +196,7 @@ class RunningProcess:
             self._reason = self._reason or reason
         pid = self._popen.pid
         for sig, wait_s in ((signal.SIGTERM, grace_s), (signal.SIGUSR1, 3.0)):
-            send(pid, sig)
+            send(self._jail_pid or pid, sig)
             if wait_until(self._exited, wait_s):
                 return
         kill_all(pid, None, self._token)
@@ -186,6 +212,8 @@ class RunningProcess:
                 sole = UID_USERS.leave(self._workspace.uid)
                 kill_all(self._popen.pid, self._workspace.uid if sole else None, self._token)  # backstop, see runner_proc
                 self._popen.wait()
+                if self._cgroup:
+                    self._cgroup.leave()  # the last command of the workspace empties its group
                 self._control.close()
                 status = _parse_status(self._status_bytes)
                 for reader in self._readers:
@@ -206,6 +234,35 @@ class RunningProcess:
             argv=self.argv, exit_code=exit_code, timed_out=self._timed_out,
             duration_s=round(time.monotonic() - self._started, 3), stdout=self._out.text(self._secrets),
             stderr=stderr, output_truncated=bool(self._out.dropped or self._err.dropped), killed_reason=reason)
+
+
+def _join_cgroup(procs_files: list[Path]) -> list[str]:
+    """A shell that moves itself into the workspace's control group, then execs the jail (or bwrap): every
+    process of the command is born inside the group."""
+    if not procs_files:
+        return []
+    moves = " && ".join(f"echo $$ > {shlex.quote(str(path))}" for path in procs_files)
+    return ["/bin/sh", "-c", f'{moves} && exec "$@"', "sh"]
+
+
+def _read_child_pid(fd: int) -> int | None:
+    """The jail's pid from bwrap's --info-fd (JSON, written once the namespace exists; EOF if it failed)."""
+    data, deadline = b"", time.monotonic() + 10
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(fd, 4096) if ready else b""
+            if not chunk:
+                break
+            data += chunk  # read to the end: bwrap dies of SIGPIPE if we close while it still writes
+    finally:
+        os.close(fd)
+    return _child_pid(data)
+
+
+def _child_pid(data: bytes) -> int | None:
+    match = re.search(rb'"child-pid"\s*:\s*(\d+)', data)
+    return int(match.group(1)) if match else None
 
 
 def _feed(pipe, data: str | bytes) -> None:

@@ -41,14 +41,20 @@ __all__ = ["Limits", "ProcessResult", "RunningProcess", "SandboxError", "Workspa
 
 
 def run(argv: Sequence[str], *, cwd: Path, workspace: Workspace, env: Mapping[str, str] | None = None,
-        limits: Limits = Limits(), stdin: str | bytes | None = None, redact: Sequence[str] = ()) -> ProcessResult:
-    """Run a command to its end (or its budget) under the runner's protections."""
-    return RunningProcess(argv, cwd, workspace, env, limits, redact, stdin).wait()
+        limits: Limits = Limits(), stdin: str | bytes | None = None, redact: Sequence[str] = (),
+        network: bool = False, cache_writable: bool = False) -> ProcessResult:
+    """Run a command to its end (or its budget) under the runner's protections.
+
+    `network`: the host's network (a package install with scripts disabled, the local preview); otherwise
+    the command has only a loopback of its own. `cache_writable`: the shared package cache is writable
+    (only for a package manager that runs no connector code: scripts disabled)."""
+    return RunningProcess(argv, cwd, workspace, env, limits, redact, stdin, network=network,
+                          cache_writable=cache_writable).wait()
 
 
 def start(argv: Sequence[str], *, cwd: Path, workspace: Workspace, env: Mapping[str, str] | None = None,
-          limits: Limits = Limits(), redact: Sequence[str] = ()) -> RunningProcess:
+          limits: Limits = Limits(), redact: Sequence[str] = (), network: bool = False) -> RunningProcess:
     """Start a long-running command (an app server); a watchdog kills its tree at the wall-clock budget."""
-    process = RunningProcess(argv, cwd, workspace, env, limits, redact, None)
+    process = RunningProcess(argv, cwd, workspace, env, limits, redact, None, network=network)
     threading.Thread(target=process.wait, daemon=True, name=f"runner-watchdog-{process.pid}").start()
     return process

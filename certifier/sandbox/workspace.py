@@ -3,8 +3,15 @@
 As root, RLIMIT_NPROC does not bind and every file is writable, so connector code runs as a sandbox
 uid of its own, allocated per workspace (so one run's fork bomb cannot exhaust another run's process
 budget, and one connector cannot write into another run's workspace) and a shared sandbox group (so the
-shared package cache can be written by every run). Not root, the code runs as the invoking user: the
+shared package cache can be written by the trusted install of every run). The workspace root belongs to
+that uid with mode 0700 (no other sandbox uid can enter it) and, where possible, is a filesystem of its
+own (certifier.sandbox.quota: the disk quota); its commands share one control group
+(certifier.sandbox.cgroups: the run-wide limits). Not root, the code runs as the invoking user: the
 rlimits still apply, file permissions are the user's own (see docs in certifier/sandbox/runner.py).
+
+In namespaces (certifier.sandbox.namespaces) connector code sees the shared package cache read-only; the
+package manager's install, run with scripts disabled, is the only command that writes it. Without
+namespaces no mount can make it read-only, so every workspace then keeps a private package cache.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from certifier.sandbox import namespaces, quota
+from certifier.sandbox.cgroups import RunCgroup, RunLimits
 from certifier.sandbox.env import registry_npmrc
 
 log = logging.getLogger(__name__)
@@ -40,18 +49,39 @@ class Workspace:
     """A run-private place for untrusted code: home/, tmp/, cache/ under one root.
 
     `npm_cache` may live elsewhere (shared across apps and runs); it is made group-writable for the
-    sandbox group. Workspaces with the same root share one sandbox uid.
+    sandbox group. Workspaces with the same root share one sandbox uid. `readable` paths outside the
+    root are visible read-only inside the namespaces (e.g. test scripts). `isolated` is False only for
+    the certifier's own tools, which never run connector code.
     """
 
-    def __init__(self, root: Path, *, npm_cache: Path | None = None) -> None:
+    isolated = True
+
+    def __init__(self, root: Path, *, npm_cache: Path | None = None, readable: tuple[Path, ...] = (),
+                 limits: RunLimits | None = None) -> None:
         self.root = Path(root).absolute()
         self.home = self.root / "home"
         self.tmp = self.root / "tmp"
         self.cache = self.root / "cache"
         self.npm_cache = Path(npm_cache).absolute() if npm_cache else self.cache / "npm"
+        self.readable = tuple(Path(path).absolute() for path in readable)
+        self.limits = limits or RunLimits.from_env()
+        self.cgroup = RunCgroup(self.limits)
         self.uid: int | None = None
         self.gid: int | None = None
+        self.disk_quota = False  # True once the root is a filesystem of its own
         self._ready = False
+
+    @property
+    def corepack_home(self) -> Path:
+        """Corepack's downloads (yarn, pnpm) of this workspace alone: a planted `yarn` reaches no other run."""
+        return self.cache / "corepack"
+
+    def namespaced(self) -> bool:
+        """Its commands run in the namespaces. As root, a prepared workspace always has a sandbox uid: one
+        without is the certifier's own (a ToolWorkspace that skipped the uid), never connector code's."""
+        if not self.isolated or (privileged() and self._ready is False and self.uid is None):
+            return False
+        return namespaces.enabled()
 
     def __repr__(self) -> str:
         return f"Workspace({str(self.root)!r}, uid={self.uid})"
@@ -61,10 +91,16 @@ class Workspace:
         with _prepare_lock:
             if self._ready:
                 return self
-            self.root.mkdir(parents=True, exist_ok=True)
             if privileged():
                 self.uid, self.gid = _allocate_uid(self.root), SANDBOX_GID
-                _grant_traverse(self.root)
+            if self.isolated and self.limits.disk_mb:
+                owner = (self.uid, self.gid) if self.uid is not None else None
+                self.disk_quota = quota.mount_quota(self.root, self.limits.disk_mb, owner)
+            self.root.mkdir(parents=True, exist_ok=True)
+            if self.uid is not None:
+                _grant_traverse(self.root.parent)
+                os.lchown(self.root, self.uid, self.gid)
+                os.chmod(self.root, 0o700)  # other sandbox uids cannot even look inside
             for directory in (self.home, self.tmp, self.cache):
                 directory.mkdir(exist_ok=True)
                 self._own(directory, 0o700)
@@ -83,7 +119,7 @@ class Workspace:
         self.prepare()
         if self.uid is None:
             return
-        _grant_traverse(path.parent)
+        _grant_traverse(path.parent, self.uid)
         for current, dirs, files in os.walk(path, followlinks=False):
             os.lchown(current, self.uid, self.gid)
             for name in dirs + files:
@@ -96,6 +132,8 @@ class Workspace:
 
     def _prepare_npm_cache(self) -> None:
         cache = self.npm_cache
+        if self.uid is not None and not self.namespaced() and not cache.is_relative_to(self.cache):
+            self.npm_cache = cache = self.cache / "npm"  # a shared cache would be writable by every run
         if cache.is_relative_to(self.cache):
             cache.mkdir(parents=True, exist_ok=True)
             self._own(cache, 0o700)
@@ -115,7 +153,8 @@ class Workspace:
 
 def _allocate_uid(root: Path) -> int:
     """The sandbox uid of `root`: stable for the same root, distinct from every other live workspace."""
-    _REGISTRY.mkdir(mode=0o755, parents=True, exist_ok=True)
+    _REGISTRY.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(_REGISTRY, 0o700)  # it maps every live workspace: nobody else may read it
     stat = _REGISTRY.lstat()
     if stat.st_uid != os.geteuid() or _REGISTRY.is_symlink():
         raise SandboxError(f"{_REGISTRY} is not ours: cannot allocate a sandbox uid safely")
@@ -131,7 +170,7 @@ def _allocate_uid(root: Path) -> int:
 
 def _claim(marker: Path, key: str) -> bool:
     try:
-        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         try:
             owner = marker.read_text(encoding="utf-8")
@@ -151,16 +190,17 @@ def _claim(marker: Path, key: str) -> bool:
     return True
 
 
-def _grant_traverse(path: Path) -> None:
+def _grant_traverse(path: Path, sandbox_uid: int | None = None) -> None:
     """Let the sandbox user walk down to `path` (search permission only, never listing)."""
     protected = {Path.home().resolve(), Path("/root")}
     chain = [path, *path.parents]
     for directory in reversed(chain):
         try:
-            mode = directory.stat().st_mode
+            stat = directory.stat()
         except OSError:
             continue
-        if mode & 0o001:
+        mode = stat.st_mode
+        if mode & 0o001 or (sandbox_uid is not None and stat.st_uid == sandbox_uid):
             continue
         if directory.resolve() in protected or directory.stat().st_uid != os.geteuid():
             raise SandboxError(f"{directory} is private: put the workspace somewhere else (e.g. under /tmp)")

@@ -30,7 +30,7 @@ def test_yarn_classic_through_corepack_with_frozen_lockfile(tmp_path):
 def test_yarn_berry_uses_the_pinned_version_and_immutable(tmp_path):
     (tmp_path / "yarn.lock").write_text('__metadata:\n  version: 8\n')
     manager = detect(tmp_path, {"packageManager": "yarn@4.1.0+sha256.abc"})
-    assert manager.install(tmp_path) == ["corepack", "yarn@4.1.0", "install", "--immutable"]
+    assert manager.install(tmp_path) == ["corepack", "yarn@4.1.0", "install", "--immutable", "--mode=skip-build"]
 
 
 def test_pnpm_version_follows_the_lockfile_format(tmp_path):

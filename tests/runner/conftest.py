@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from certifier.sandbox.quota import release
 from certifier.sandbox.runner import Workspace
+
+HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
+
 
 @pytest.fixture
 def workspace(tmp_path) -> Workspace:
-    return Workspace(tmp_path / "ws").prepare()
+    """A workspace whose commands may read the hostile scripts (visible read-only in the namespaces)."""
+    made = Workspace(tmp_path / "ws", readable=(HOSTILE,)).prepare()
+    yield made
+    release(made.root)
 
 
 @pytest.fixture

@@ -132,7 +132,8 @@ def test_other_workspaces_are_not_readable(tmp_path):
     (theirs.home / "secret.txt").write_text("theirs")
     os.chown(theirs.home / "secret.txt", theirs.uid, theirs.gid)
     result = run(["cat", str(theirs.home / "secret.txt")], cwd=mine.root, workspace=mine)
-    assert not result.ok and "Permission denied" in result.stderr
+    # in the namespaces the other workspace is not even there; with the uid alone its mode keeps us out
+    assert not result.ok and ("No such file" if mine.namespaced() else "Permission denied") in result.stderr
 
 
 def test_adopt_refuses_paths_outside_the_workspace(workspace, tmp_path):
@@ -141,11 +142,16 @@ def test_adopt_refuses_paths_outside_the_workspace(workspace, tmp_path):
 
 
 @root_only
-def test_shared_cache_is_writable_by_every_workspace(tmp_path):
+def test_shared_cache_is_written_only_by_the_install_and_read_by_every_workspace(tmp_path):
     cache = tmp_path / "shared" / "npm"
     one = Workspace(tmp_path / "one", npm_cache=cache).prepare()
     two = Workspace(tmp_path / "two", npm_cache=cache).prepare()
-    assert run(["sh", "-c", "mkdir -p $npm_config_cache/d && echo 1 > $npm_config_cache/d/f"],
-               cwd=one.root, workspace=one).ok
-    assert run(["sh", "-c", "echo 2 >> $npm_config_cache/d/f"], cwd=two.root, workspace=two).ok
-    assert (cache / "d" / "f").read_text() == "1\n2\n"
+    if not one.namespaced():  # no read-only mount possible: every workspace keeps a cache of its own
+        assert one.npm_cache != two.npm_cache and one.npm_cache.is_relative_to(one.root)
+        return
+    write = ["sh", "-c", "mkdir -p $npm_config_cache/d && echo 1 > $npm_config_cache/d/f"]
+    assert not run(write, cwd=one.root, workspace=one).ok  # connector code: read-only
+    assert run(write, cwd=one.root, workspace=one, cache_writable=True).ok  # the trusted install
+    assert run(["sh", "-c", "echo 2 >> $npm_config_cache/d/f"], cwd=two.root, workspace=two,
+               cache_writable=True).ok
+    assert run(["cat", str(cache / "d" / "f")], cwd=two.root, workspace=two).stdout == "1\n2\n"

@@ -1,7 +1,7 @@
 """Build and test a Java (Maven) app: `mvn -B test` under the process runner.
 
 This machine reaches no Maven repository, so Maven runs offline (`-o`, CERTIFIER_MAVEN_OFFLINE=0 turns
-that off) against a repository in the shared package cache. Plugins or dependencies missing there are
+that off) against a repository in the workspace. Plugins or dependencies missing there are
 the environment's problem ("could not decide"), never the connector's.
 """
 
@@ -34,7 +34,7 @@ def build_java(app: str, workspace: Workspace, app_dir: Path, settings: BuildSet
     if maven_available() is None:
         return AppBuild(app=app, kind="java", app_dir=app_dir, workspace=workspace, package_manager=None,
                         lockfile=None, notes=("Maven is not installed on this machine: the Java build was not run",))
-    repository = workspace.npm_cache / "_m2"
+    repository = workspace.cache / "m2"  # Maven runs connector code (tests, plugins): no shared repository
     offline = os.environ.get("CERTIFIER_MAVEN_OFFLINE", "1") != "0"
     argv = ["mvn", "-B", "-ntp", *(["-o"] if offline else []), f"-Dmaven.repo.local={repository}", "test"]
     budget = settings.budgets_s["install"] + settings.budgets_s["test"]

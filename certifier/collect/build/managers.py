@@ -34,15 +34,18 @@ class PackageManager:
         return ["corepack", f"{self.name}@{self.version}"]
 
     def install(self, cache: Path) -> list[str]:
+        """The install, with every script disabled: it runs with the network, so no connector code may run
+        in it (certifier.collect.build.lifecycle runs the scripts afterwards, offline)."""
         if self.name == "npm":
-            return ["npm", "ci", "--no-audit", "--no-fund"] if self.lockfile else ["npm", "install", "--no-audit",
-                                                                                  "--no-fund"]
+            return ["npm", "ci" if self.lockfile else "install", "--ignore-scripts", "--no-audit", "--no-fund"]
         if self.name == "yarn":
             if self.berry:
-                return [*self.program(), "install", "--immutable"]
-            return [*self.program(), "install", "--frozen-lockfile", "--non-interactive",
+                return [*self.program(), "install", "--immutable", "--mode=skip-build"]
+            return [*self.program(), "install", "--frozen-lockfile", "--non-interactive", "--ignore-scripts",
                     "--mutex", f"file:{cache / '_yarn' / '.mutex'}"]
-        return [*self.program(), "install", "--frozen-lockfile", "--store-dir", str(cache / "_pnpm")]
+        # copies, not hard links: a write into node_modules must not reach the shared store
+        return [*self.program(), "install", "--frozen-lockfile", "--ignore-scripts", "--ignore-pnpmfile",
+                "--package-import-method", "copy", "--store-dir", str(cache / "_pnpm")]
 
     def run_script(self, script: str) -> list[str]:
         if self.name == "npm":

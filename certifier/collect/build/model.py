@@ -43,6 +43,8 @@ class AppBuild:
     package_manager: str | None  # npm | yarn | pnpm | maven
     lockfile: str | None  # repo-relative lockfile that governed the install, None without one
     install: ProcessResult | None = None
+    scripts: ProcessResult | None = None  # the install scripts the install skipped, run offline afterwards
+    offline_scripts: tuple[str, ...] = ()  # what `scripts` ran (e.g. "npm rebuild", "prepare")
     build: ProcessResult | None = None
     test: ProcessResult | None = None
     build_script: str | None = None  # gcp-build | build | None (nothing to build)
@@ -55,7 +57,7 @@ class AppBuild:
 
     @property
     def installed(self) -> bool:
-        return self.install is not None and self.install.ok
+        return self.install is not None and self.install.ok and (self.scripts is None or self.scripts.ok)
 
     @property
     def built(self) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from certifier.collect.build.classify import classify_install
+from certifier.collect.build.lifecycle import lifecycle_command
 from certifier.collect.build.managers import PackageManager, detect
 from certifier.collect.build.model import AppBuild, InstallProblem
 from certifier.collect.build.settings import BuildSettings
@@ -30,22 +31,32 @@ def build_node(app: str, workspace: Workspace, app_dir: Path, install_dir: Path,
     has_test = isinstance(scripts.get("test"), str)
     logs: dict[str, Path] = {}
 
-    def step(name: str, argv: list[str], cwd: Path) -> ProcessResult:
-        result = run(argv, cwd=cwd, workspace=workspace, env=manager.env, limits=settings.limits(name))
+    def step(name: str, argv: list[str], cwd: Path, **access) -> ProcessResult:
+        limits = settings.limits("install" if name == "scripts" else name)
+        result = run(argv, cwd=cwd, workspace=workspace, env=manager.env, limits=limits, **access)
         log = log_step(name, result)
         if log:
             logs[name] = log
         return result
 
-    install = step("install", manager.install(workspace.npm_cache), install_dir)
+    # the install reaches the registry and writes the package cache: no script may run in it (issue 10);
+    # the scripts it skipped run next, without any network
+    install = step("install", manager.install(workspace.npm_cache), install_dir, network=True, cache_writable=True)
+    scripts_argv, offline = lifecycle_command(manager, read_package(install_dir), install_dir)
+    lifecycle = step("scripts", scripts_argv, install_dir) if install.ok and scripts_argv else None
     problem, reason = classify_install(install)
-    build = step("build", manager.run_script(build_script), app_dir) if install.ok and build_script else None
-    built = install.ok and (build is None or build.ok)
+    if lifecycle is not None and not lifecycle.ok:
+        problem, why = classify_install(lifecycle)
+        reason = f"an install script failed, run offline ({', '.join(offline)}): {why}"
+    installed = install.ok and (lifecycle is None or lifecycle.ok)
+    build = step("build", manager.run_script(build_script), app_dir) if installed and build_script else None
+    built = installed and (build is None or build.ok)
     test = step("test", manager.run_script("test"), app_dir) if built and has_test else None
     return AppBuild(
         app=app, kind="node", app_dir=app_dir, workspace=workspace, package_manager=manager.name,
         lockfile=f"{lockfile_prefix}{manager.lockfile}" if manager.lockfile else None,
-        install=install, build=build, test=test, build_script=build_script, test_script=has_test,
+        install=install, scripts=lifecycle, offline_scripts=offline if lifecycle else (), build=build, test=test,
+        build_script=build_script, test_script=has_test,
         install_problem=problem, install_reason=reason,
         tests=parse_counts(test.stdout + "\n" + test.stderr) if test else None,
         notes=_notes(manager), logs=logs)

@@ -84,7 +84,7 @@ def ensure_installed(cache: Path | None = None) -> InstallInfo:
                 shutil.copyfile(PACKAGE_DIR / name, package / name)
             workspace.adopt(package)
             done = runner.run(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=package,
-                              workspace=workspace, limits=runner.Limits(wall_s=INSTALL_BUDGET_S))
+                              workspace=workspace, limits=runner.Limits(wall_s=INSTALL_BUDGET_S), network=True)
             if not done.ok:
                 raise EmulatorError(f"installing {emulator_version()} failed (exit {done.exit_code}"
                                     f"{', timed out' if done.timed_out else ''}): {done.log_tail(800)}")
@@ -182,7 +182,7 @@ def start_emulator(workspace: Any, *, project_key: str = DEFAULT_PROJECT_KEY, ca
     package = runtime_copy(install.path, workspace.root)
     process = runner.start(["node", str(package / "server.mjs")], cwd=package, workspace=workspace,
                            env={"CT_EMULATOR_PORT": str(port), "CT_EMULATOR_PROJECT_KEY": project_key},
-                           limits=runner.Limits(wall_s=3 * 3600.0))
+                           limits=runner.Limits(wall_s=3 * 3600.0), network=True)  # see docs/sandbox.md
     emulator = Emulator(process, port, project_key, new_client_id(), new_client_secret(), install, 0.0)
     api = emulator.api()
     if not wait_until(lambda: _answers(api), timeout_s=START_BUDGET_S, give_up=lambda: not process.alive()):

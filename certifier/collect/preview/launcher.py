@@ -102,7 +102,7 @@ def start_app(app_dir: Path, workspace: Any, env: dict[str, str], *, health_path
     port = free_port()
     started = time.monotonic()
     process = runner.start(list(command), cwd=app_dir, workspace=workspace, env={**env, "PORT": str(port)},
-                           limits=runner.Limits(wall_s=APP_WALL_S), redact=secrets)
+                           limits=runner.Limits(wall_s=APP_WALL_S), redact=secrets, network=True)
     listening = wait_until(lambda: accepts(port), timeout_s=budget_s, give_up=lambda: not process.alive())
     startup = Startup(listening, time.monotonic() - started, command, port)
     if listening and health_path:

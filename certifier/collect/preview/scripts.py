@@ -46,5 +46,5 @@ def run_script(name: str, attempt: int, command: str, app_dir: Path, workspace: 
     from certifier.sandbox import runner
 
     result = runner.run(["sh", "-c", command], cwd=app_dir, workspace=workspace, env=env,
-                        limits=runner.Limits(wall_s=SCRIPT_BUDGET_S), redact=secrets)
+                        limits=runner.Limits(wall_s=SCRIPT_BUDGET_S), redact=secrets, network=True)
     return ScriptRun(name, attempt, result)

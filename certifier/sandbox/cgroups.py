@@ -1,0 +1,194 @@
+"""Limits per run, not per process: one control group per workspace while its commands run.
+
+Every command of a workspace (install, scripts, build, test, an app server and its postDeploy at the same
+time) joins the workspace's group before bwrap starts, so memory, task count and CPU are shared by all of
+them: three processes of 2 GiB each cannot run at once under a 4 GiB limit; a fork bomb meets the task
+limit of the run. cgroup v2 (`memory.max`, `pids.max`, `cpu.max`) where the unified hierarchy has the
+controllers, else the v1 hierarchies mounted at /sys/fs/cgroup/{memory,pids,cpu}; when neither is
+writable only the per-process rlimits of the jail hold (`mode()` says which, for the report).
+
+When the last command of a workspace ends, whatever is still in the group is killed and the group removed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(os.environ.get("CERTIFIER_CGROUP_ROOT", "/sys/fs/cgroup"))
+PARENT = "certifier-sandbox"
+V1_CONTROLLERS = ("memory", "pids", "cpu")
+CPU_PERIOD_US = 100_000
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """What all commands of one workspace may use together (None: no limit)."""
+
+    memory_mb: int | None = 4096
+    pids: int | None = 2048  # tasks: processes and threads (node has ~10 threads per process)
+    cpus: float | None = None  # CPU time per wall second; None: the machine's
+    disk_mb: int | None = 8192  # the workspace's filesystem (certifier.sandbox.quota)
+
+    @classmethod
+    def from_env(cls) -> "RunLimits":
+        def number(name: str, default, kind):
+            value = os.environ.get(f"CERTIFIER_SANDBOX_{name}")
+            if value is None:
+                return default
+            try:
+                return kind(value) if kind(value) > 0 else None
+            except ValueError:
+                return default
+
+        base = cls()
+        return cls(number("MEMORY_MB", base.memory_mb, int), number("PIDS", base.pids, int),
+                   number("CPUS", base.cpus, float), number("DISK_MB", base.disk_mb, int))
+
+
+@functools.lru_cache(maxsize=1)
+def mode() -> str:
+    """'cgroup-v2', 'cgroup-v1' or 'rlimits' (no writable cgroup hierarchy: per-process limits only)."""
+    if _v2_ready():
+        return "cgroup-v2"
+    if all(_v1_ready(name) for name in ("memory", "pids")):
+        return "cgroup-v1"
+    return "rlimits"
+
+
+def _v2_ready() -> bool:
+    try:
+        controllers = (ROOT / "cgroup.controllers").read_text().split()
+    except OSError:
+        return False
+    if not {"memory", "pids"} <= set(controllers):
+        return False
+    parent = ROOT / PARENT
+    try:
+        parent.mkdir(exist_ok=True)
+        wanted = [c for c in ("memory", "pids", "cpu") if c in controllers]
+        (ROOT / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in wanted))
+        (parent / "cgroup.subtree_control").write_text(" ".join(f"+{c}" for c in wanted))
+    except OSError:
+        return False
+    return True
+
+
+def _v1_ready(controller: str) -> bool:
+    parent = ROOT / controller / PARENT
+    try:
+        parent.mkdir(exist_ok=True)
+        return (parent / "cgroup.procs").is_file()
+    except OSError:
+        return False
+
+
+class RunCgroup:
+    """The group of one workspace; `enter` before a command starts, `leave` after it ended."""
+
+    def __init__(self, limits: RunLimits) -> None:
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._users = 0
+        self._dirs: list[Path] = []
+
+    def enter(self) -> list[Path]:
+        """The cgroup.procs files a command's first process must write its pid to ([] without cgroups)."""
+        with self._lock:
+            if mode() == "rlimits":
+                return []
+            if self._users == 0 or not self._dirs:
+                self._dirs = _create(self.limits)
+            self._users += 1
+            return [directory / "cgroup.procs" for directory in self._dirs]
+
+    def leave(self) -> None:
+        """One command ended; the last one out kills what is left in the group and removes it."""
+        with self._lock:
+            if not self._dirs:
+                return
+            self._users -= 1
+            if self._users > 0:
+                return
+            dirs, self._dirs = self._dirs, []
+        for directory in dirs:
+            _empty(directory)
+            try:
+                directory.rmdir()
+            except OSError:
+                pass
+
+    def members(self) -> set[int]:
+        pids: set[int] = set()
+        for directory in list(self._dirs):
+            pids |= _pids(directory)
+        return pids
+
+
+def _create(limits: RunLimits) -> list[Path]:
+    name = f"run-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    if mode() == "cgroup-v2":
+        group = ROOT / PARENT / name
+        group.mkdir()
+        _write(group / "memory.max", _bytes(limits.memory_mb))
+        _write(group / "memory.swap.max", "0" if limits.memory_mb else "max")
+        _write(group / "pids.max", str(limits.pids) if limits.pids else "max")
+        if limits.cpus:
+            _write(group / "cpu.max", f"{int(limits.cpus * CPU_PERIOD_US)} {CPU_PERIOD_US}")
+        return [group]
+    dirs = []
+    for controller in V1_CONTROLLERS:
+        if not (ROOT / controller / PARENT).is_dir() and not _v1_ready(controller):
+            continue
+        group = ROOT / controller / PARENT / name
+        group.mkdir()
+        dirs.append(group)
+        if controller == "memory" and limits.memory_mb:
+            _write(group / "memory.limit_in_bytes", _bytes(limits.memory_mb))
+            _write(group / "memory.memsw.limit_in_bytes", _bytes(limits.memory_mb))
+        elif controller == "pids" and limits.pids:
+            _write(group / "pids.max", str(limits.pids))
+        elif controller == "cpu" and limits.cpus:
+            _write(group / "cpu.cfs_period_us", str(CPU_PERIOD_US))
+            _write(group / "cpu.cfs_quota_us", str(int(limits.cpus * CPU_PERIOD_US)))
+    return dirs
+
+
+def _empty(directory: Path) -> None:
+    """Kill every process of the group until none is left (v2: cgroup.kill; v1: freeze-free SIGKILL loop)."""
+    if (directory / "cgroup.kill").exists():
+        _write(directory / "cgroup.kill", "1")
+    for _ in range(200):
+        pids = _pids(directory)
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.01)
+
+
+def _pids(directory: Path) -> set[int]:
+    try:
+        return {int(line) for line in (directory / "cgroup.procs").read_text().split()}
+    except (OSError, ValueError):
+        return set()
+
+
+def _bytes(megabytes: int | None) -> str:
+    return str(megabytes * 1024 * 1024) if megabytes else "max"
+
+
+def _write(path: Path, value: str) -> None:
+    try:
+        path.write_text(value)
+    except OSError:  # e.g. memsw without swap accounting: the limits that exist still hold
+        pass
