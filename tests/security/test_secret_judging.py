@@ -182,3 +182,12 @@ def test_a_yaml_block_scalar_is_read_as_yaml_reads_it():
 ])
 def test_the_credential_of_an_authorization_value(header, credential):
     assert header_credential(header) == credential
+
+
+def test_a_reason_quotes_no_secret_and_no_long_name():
+    token = "ghp_" + RANDOM + "Xy7Q"
+    reason = judge(Facts("Hq7Zt2Lw9Xe4Rb6Nc1Vd8Ks3", SOURCE, key=f"secret {token}")).reason
+    assert reason.startswith("random 24-character value assigned to secret «redacted»")
+    assert RANDOM not in reason
+    long_name = "secret_" + "a_very_long_name_" * 10
+    assert len(judge(Facts(RANDOM, SOURCE, key=long_name)).reason) < 140

@@ -89,7 +89,7 @@ def _default(model: Connector, entry: ConfigEntry, where: str, secret_key: bool,
                             f"Remove the default of {entry.key}, rotate that secret, and declare the key in "
                             "securedConfiguration.", kind=kind), judged.confidence, judged.reason)
     elif secret_key:
-        placeholder = " (a placeholder)" if patterns.is_placeholder(value) or judged.confidence is None else ""
+        placeholder = " (a placeholder)" if patterns.is_placeholder(value) else ""
         confidence, reason = ((Confidence.LOW, f"the default is not a secret ({judged.reason}); the key itself is "
                                "the problem") if judged.confidence is None else (judged.confidence, judged.reason))
         yield _sure(finding(model, path, f"{entry.key} ({where}) is a credential with a default value{placeholder}: "

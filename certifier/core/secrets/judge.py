@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from certifier.core.model import Confidence, FileKind
+from certifier.core.secrets.redact import mask_spans, suspicious_spans
 from certifier.core.secrets.rules import secret_rules
 from certifier.core.secrets.shapes import dismissal, looks_random
 
@@ -32,6 +33,7 @@ WHERE = {
     FileKind.CONFIG_TEMPLATE: "in a configuration template",
 }
 NOT_DEPLOYED = (FileKind.TEST, FileKind.EXAMPLE, FileKind.CONFIG_TEMPLATE)
+KEY_CHARS = 60  # of a setting's name quoted in a reason
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,21 @@ def _generic(facts: Facts, where: str) -> Judgement:
     rules = secret_rules()
     value, key = facts.value or "", facts.key
     if key is not None and rules.names_no_secret(key):
-        return Judgement(None, f"{key} names a setting about a secret or a signature, hash or id, not a secret")
+        return Judgement(None, f"{_shown(key)} names a setting about a secret or a signature, hash or id, "
+                               "not a secret")
     named = key is not None and rules.is_secret_key(key)
     random = looks_random(value)
     what = f"{'random' if random else 'short or low-entropy'} {len(value)}-character value"
-    reason = f"{what} {f'assigned to {key}' if named else 'not assigned to a secret-named setting'} {where}"
+    given = f"assigned to {_shown(key or '')}" if named else "not assigned to a secret-named setting"
+    reason = f"{what} {given} {where}"
     return Judgement(_level(facts, random and named, random or named), reason)
+
+
+def _shown(key: str) -> str:
+    """A setting's name as a reason may quote it: connector text, so bounded, and masked should it hold a
+    secret itself."""
+    shown = mask_spans(key, suspicious_spans(key))
+    return shown if len(shown) <= KEY_CHARS else shown[:KEY_CHARS - 1] + "…"
 
 
 def _level(facts: Facts, both: bool, either: bool) -> Confidence | None:
