@@ -8,8 +8,10 @@ import pytest
 
 from certifier.checks.merge import merged
 from certifier.checks.security import sast as sast_module
+from certifier.checks.security._confidence import MAX_NOT_SCANNED_FINDINGS, not_scanned_findings
 from certifier.checks.security._scope import AppScope, weighed
 from certifier.checks.security.rule_pack import load_rule_pack
+from certifier.collect.scans import NotScanned
 from certifier.core.model import Confidence, FileKind, Location, Outcome, Severity
 from certifier.tools import semgrep
 from certifier.tools.semgrep import Match
@@ -185,3 +187,12 @@ def test_a_common_modules_line_under_two_rules_in_two_apps_is_one_finding(connec
     assert {s.split("/", 1)[0] for s in one.seen_by} == {"sec.sast@hello-service", "sec.sast@hello-worker"}
     assert len(one.properties["merged_fingerprints"]) == 3 and one.properties["apps"] == ["hello-service", "hello-worker"]
     assert after["hello-worker"].findings == () and after["hello-worker"].outcome is Outcome.PASS
+
+
+def test_files_not_scanned_are_named_one_by_one_up_to_a_bound_then_counted():
+    items = [NotScanned(f"app/src/view-{n:02}.tsx", "semgrep", "Syntax error at line 3") for n in range(25)]
+    found = list(not_scanned_findings(items, "fix it", advisory=False))
+    assert len(found) == MAX_NOT_SCANNED_FINDINGS + 1
+    assert found[-1].location is None and found[-1].message.startswith("5 more files were not scanned by semgrep")
+    assert all(f.severity is Severity.INFO and f.needs_review for f in found)
+    assert not any(f.needs_review for f in not_scanned_findings(items[:1], "fix it", advisory=True))

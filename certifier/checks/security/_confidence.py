@@ -11,6 +11,7 @@ from certifier.core.model import Confidence, FileKind, Finding, Location, Severi
 
 LEVELS = {"HIGH": Confidence.HIGH, "MEDIUM": Confidence.MEDIUM, "LOW": Confidence.LOW}
 NOT_SCANNED = "not-scanned"
+MAX_NOT_SCANNED_FINDINGS = 20  # files named one by one; the rest are counted (the evidence lists 50)
 
 
 def confidence_of(level: str | None, kind: FileKind, reason: str) -> tuple[Confidence, str]:
@@ -25,7 +26,8 @@ def not_scanned_findings(items: Iterable[NotScanned], remediation: str, *, advis
     """One Info per file a scanner could not cover, with its message: never a silent pass, never a failure
     of the connector (the file may be valid for its compiler; the parser is ours). A deployed source file
     that was not analysed needs a reviewer's look before certification."""
-    for item in items:
+    items = list(items)
+    for item in items[:MAX_NOT_SCANNED_FINDINGS]:
         kind = file_kind(item.path)
         yield Finding(
             message=f"{item.path} was not scanned by {item.tool} ({item.message}); the rest of the scan counts",
@@ -39,4 +41,12 @@ def not_scanned_findings(items: Iterable[NotScanned], remediation: str, *, advis
             confidence_reason=f"{item.tool} reported it could not analyse the file",
             file_kind=kind,
             properties={"not_scanned": item.as_evidence()},
+        )
+    if len(items) > MAX_NOT_SCANNED_FINDINGS:
+        rest = items[MAX_NOT_SCANNED_FINDINGS:]
+        yield Finding(
+            message=f"{len(rest)} more files were not scanned by {', '.join(sorted({n.tool for n in rest}))} "
+            "(listed in the result's evidence up to its limit)",
+            severity=Severity.INFO, rule=NOT_SCANNED, key=f"{NOT_SCANNED}:more", remediation=remediation,
+            needs_review=not advisory and any(deployed(file_kind(n.path)) for n in rest),
         )

@@ -17,9 +17,8 @@ from certifier.connector.model import App
 from certifier.collect.context import CheckContext
 from certifier.collect.scans import scanned_files
 from certifier.core.model import Severity
-from certifier.core.secrets.rules import secret_rules
 
-__all__ = ["AppScope", "app_scope", "is_test_code", "scanned_files", "weighed"]  # scanned_files: collect.scans
+__all__ = ["AppScope", "app_scope", "scanned_files", "weighed"]  # scanned_files: collect.scans' own
 
 
 @dataclass(frozen=True)
@@ -68,10 +67,6 @@ def app_scope(ctx: CheckContext, app: App) -> AppScope | None:
 def _is_folder(ctx: CheckContext, target: str) -> bool:
     prefix = target + "/"
     return any(f.startswith(prefix) for f in ctx.checkout.files)
-
-
-def is_test_code(path: str) -> bool:
-    return secret_rules().is_test_path(path)
 
 
 def weighed(severity: Severity, *, test: bool, in_src: bool, advisory: bool) -> Severity:

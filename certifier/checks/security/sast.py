@@ -9,11 +9,11 @@ from pathlib import Path
 from certifier.checks.registry import CheckCannotRun, Evidence, Scope, check
 from certifier.checks.security._code import matched_code
 from certifier.checks.security._confidence import confidence_of, not_scanned_findings
-from certifier.checks.security._scope import AppScope, app_scope, scanned_files, weighed
+from certifier.checks.security._scope import AppScope, app_scope, weighed
 from certifier.checks.security._shared import SemgrepRun, semgrep_run
 from certifier.checks.security.rule_pack import Rule
 from certifier.collect.context import CheckContext
-from certifier.collect.scans import not_scanned_evidence
+from certifier.collect.scans import not_scanned_evidence, scanned_files
 from certifier.connector.files import read_file
 from certifier.core.app_types import APP_TYPES
 from certifier.core.dedup import code_key
