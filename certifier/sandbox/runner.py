@@ -15,14 +15,17 @@ Every command gets
   * output captured in bounded buffers (head and tail kept, the rest counted), secrets redacted.
 
 As root (RLIMIT_NPROC does not bind root, and root can write anywhere), the command runs as the
-workspace's own unprivileged uid (one per workspace root, in a shared sandbox group): the process limit
-binds, /proc/<pid>/environ of our processes is unreadable, and the only writable places are the
-workspace, the shared package cache and world-writable directories (/tmp, /dev/shm: files of others
-there stay protected). When nothing else uses that uid, every process of it is killed at the end.
-Not root, the command runs as the invoking user: environment, budget, tree kill, rlimits and output
-bounds still apply, but file permissions are the user's own and the code could signal the supervisor
-(the backstop above then still kills what it can find).
-Not isolated in either case: the network (installs need the registry) and reading world-readable files.
+workspace's own unprivileged uid (one per workspace root, in a shared sandbox group); the workspace root
+is that uid's alone. Where bubblewrap works, every command runs in namespaces of its own
+(certifier.sandbox.namespaces): no network but with `network=True` (the install with scripts disabled,
+the local preview), its own processes only, the system read-only, its workspace writable, a private /tmp
+and /dev/shm, the shared package cache read-only (writable with `cache_writable=True`: the install only),
+nothing else of the host. The commands of one workspace share one control group (run-wide memory, task
+and CPU limits, certifier.sandbox.cgroups) and, as root, a workspace root of a fixed size
+(certifier.sandbox.quota). `certifier.sandbox.isolation.isolation()` says which of these this machine
+gives; docs/sandbox.md has the threat model and what is left.
+Not root and without bwrap, the command runs as the invoking user: environment, budget, tree kill, rlimits
+and output bounds still apply, but file permissions are the user's own.
 `run`/`start` raise SandboxError only when the workspace cannot be set up (e.g. under /root).
 """
 
