@@ -22,8 +22,11 @@ def simple_build(ctx, app) -> BuildInfo:
         app_dir = workspace.root / "src" / app.name
         shutil.copytree(app.path, app_dir, ignore=shutil.ignore_patterns("node_modules", "dist"))
         workspace.adopt(app_dir)
-        for argv in (["npm", "ci"], ["npm", "run", "build", "--if-present"]):
-            done = runner.run(argv, cwd=app_dir, workspace=workspace, limits=runner.Limits(wall_s=300))
+        # as the build stage does: the install reaches the registry with scripts off, the build runs offline
+        steps = ((["npm", "ci", "--ignore-scripts"], {"network": True, "cache_writable": True}),
+                 (["npm", "run", "build", "--if-present"], {}))
+        for argv, access in steps:
+            done = runner.run(argv, cwd=app_dir, workspace=workspace, limits=runner.Limits(wall_s=300), **access)
             if not done.ok:
                 return BuildInfo(False, app_dir, workspace, f"{' '.join(argv)} failed: {done.log_tail(500)}")
         return BuildInfo(True, app_dir, workspace)
