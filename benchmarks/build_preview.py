@@ -3,20 +3,29 @@ the same npm commands one after another by hand (npm ci, build, test per app; th
 POST its endpoint once). Both use the same emulator (installed in the cache beforehand).
 
     .venv/bin/python benchmarks/build_preview.py [examples/goods-store]
+
+It also prints the overhead of isolating connector code (namespaces, control group, disk quota: issue 10),
+from certifier runs with and without it in the same invocation.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from unittest import mock
 
-from certifier.sandbox import runner
+from certifier.sandbox import cgroups, quota, runner
+from certifier.sandbox import process as process_module
+from certifier.sandbox.isolation import isolation
 from certifier.connector.inventory import take_inventory
 from certifier.core.model import Stage
 from certifier.certify import RunRequest, certify
@@ -80,14 +89,47 @@ def _start_and_post(app, folder: Path, config: dict[str, str], emulator_url: str
         process.wait(timeout=10)
 
 
+@contextmanager
+def without_isolation():
+    """The runner as it was before issue 10: the jail alone (sandbox uid, rlimits, tree kill), no bwrap,
+    no control group, no disk quota; the shared package cache stays shared, so only isolation differs."""
+    def plain_jail(process, cwd, config, info_fd):
+        return [sys.executable, "-I", "-S", str(process_module.JAIL), json.dumps(config), "--"]
+
+    def no_bwrap_info(fd):
+        os.close(fd)
+        return None  # no bwrap: signals go to the jail itself
+
+    with mock.patch.object(process_module.RunningProcess, "_jail_argv", plain_jail), \
+            mock.patch.object(process_module, "_read_child_pid", no_bwrap_info), \
+            mock.patch.object(cgroups.RunCgroup, "enter", lambda self: []), \
+            mock.patch.object(quota, "mount_quota", lambda *args: False):
+        yield
+
+
+def isolation_overhead(source: Path, rounds: int = 2) -> tuple[float, float, str]:
+    """Median certifier time with and without isolation, alternating so caches favour neither."""
+    with_, without = [], []
+    outcomes = ""
+    for _ in range(rounds):
+        seconds, outcomes = certifier_run(source)
+        with_.append(seconds)
+        with without_isolation():
+            without.append(certifier_run(source)[0])
+    return statistics.median(with_), statistics.median(without), outcomes
+
+
 def main() -> None:
     source = Path(sys.argv[1] if len(sys.argv) > 1 else "examples/goods-store").resolve()
     ensure_installed()
     manual = by_hand(source)
-    automated, outcomes = certifier_run(source)
+    automated, plain, outcomes = isolation_overhead(source)
     print(f"by hand (npm ci, build, test per app; start + one POST each): {manual:.1f} s")
     print(f"certifier build + preview + probes: {automated:.1f} s  [{outcomes}]")
     print(f"ratio certifier / by hand: {automated / manual:.2f}")
+    print(f"isolation: {isolation()}")
+    print(f"same run without isolation (jail and uid only): {plain:.1f} s; "
+          f"overhead of isolation: {100 * (automated - plain) / plain:+.1f}%")
 
 
 if __name__ == "__main__":

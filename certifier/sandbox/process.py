@@ -132,7 +132,11 @@ class RunningProcess:
             child_end.close()
         for fd in (out_w, err_w, info_w):
             os.close(fd)
-        self._jail_pid = _read_child_pid(info_r) if self._workspace.namespaced() else popen.pid
+        if self._workspace.namespaced():
+            self._jail_pid = _read_child_pid(info_r)
+        else:
+            os.close(info_r)
+            self._jail_pid = popen.pid
         UID_USERS.enter(self._workspace.uid)
         self._control = parent_end
         self._readers = [StreamReader(out_r, self._out), StreamReader(err_r, self._err)]
