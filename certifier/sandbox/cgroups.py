@@ -56,10 +56,28 @@ class RunLimits:
 def mode() -> str:
     """'cgroup-v2', 'cgroup-v1' or 'rlimits' (no writable cgroup hierarchy: per-process limits only)."""
     if _v2_ready():
+        _sweep([ROOT / PARENT])
         return "cgroup-v2"
     if all(_v1_ready(name) for name in ("memory", "pids")):
+        _sweep([ROOT / name / PARENT for name in V1_CONTROLLERS])
         return "cgroup-v1"
     return "rlimits"
+
+
+def _sweep(parents: list[Path]) -> None:
+    """Remove the groups a killed certifier left behind (named after its pid, which is gone)."""
+    for parent in parents:
+        for group in parent.glob("run-*-*"):
+            try:
+                owner = int(group.name.split("-")[1])
+            except ValueError:
+                continue
+            if not Path(f"/proc/{owner}").exists():
+                _empty(group)
+                try:
+                    group.rmdir()
+                except OSError:
+                    pass
 
 
 def _v2_ready() -> bool:

@@ -3,6 +3,8 @@ its root is a filesystem of a fixed size, and the group is gone once its last co
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 
 import pytest
@@ -58,3 +60,23 @@ def test_the_workspace_disk_quota_stops_a_filler_and_nothing_of_the_run_survives
     assert workspace.cgroup.members() == set() and not workspace.cgroup._dirs  # group emptied and removed
     quota.release(workspace.root)
     assert not quota.mounted(workspace.root) and not (workspace.root.parent / f".{workspace.root.name}.disk").exists()
+
+
+def test_groups_left_by_a_killed_certifier_are_swept():
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a pid that no longer runs
+    parents = [cgroups.ROOT / name / cgroups.PARENT for name in cgroups.V1_CONTROLLERS]
+    if cgroups.mode() == "cgroup-v2":
+        parents = [cgroups.ROOT / cgroups.PARENT]
+    left = [parent / f"run-{gone.pid}-leftover" for parent in parents if parent.is_dir()]
+    ours = [parent / f"run-{os.getpid()}-alive" for parent in parents if parent.is_dir()]
+    for group in left + ours:
+        group.mkdir()
+    try:
+        cgroups._sweep(parents)
+        assert not any(group.exists() for group in left)
+        assert all(group.exists() for group in ours)  # a live certifier's groups are its own
+    finally:
+        for group in left + ours:
+            if group.exists():
+                group.rmdir()
