@@ -10,7 +10,6 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from certifier.core.file_kinds import is_test_path
 from certifier.core.rules import load_rules
 
 RULES_FILE = "secrets.yaml"
@@ -126,11 +125,6 @@ class SecretRules(_Strict):
 
     def is_secret_key(self, key: str) -> bool:
         return bool(re.search(self.secret_key, key, re.I)) and not self.names_no_secret(key)
-
-    @staticmethod
-    def is_test_path(path: str) -> bool:
-        """The one list of test code (rules/file-kinds.yaml); kept here for callers not yet moved over."""
-        return is_test_path(path)
 
     def names_no_secret(self, key: str) -> bool:
         """The key names a setting about a secret (its URL, header, length) or a signature, hash or id."""
