@@ -2,7 +2,7 @@
 the same npm commands one after another by hand (npm ci, build, test per app; then start each app and
 POST its endpoint once). Both use the same emulator (installed in the cache beforehand).
 
-    .venv/bin/python benchmarks/build_preview.py [examples/goods-store]
+    .venv/bin/python -m benchmarks.build_preview [examples/goods-store] [rounds]
 
 It also prints the overhead of isolating connector code (namespaces, control group, disk quota: issue 10),
 from certifier runs with and without it in the same invocation.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -107,29 +108,48 @@ def without_isolation():
         yield
 
 
-def isolation_overhead(source: Path, rounds: int = 2) -> tuple[float, float, str]:
-    """Median certifier time with and without isolation, alternating so caches favour neither."""
-    with_, without = [], []
+def cpu_seconds() -> float:
+    """CPU time of this process and of every process it (or the jails below it) waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def measured_run(source: Path) -> tuple[float, float, str]:
+    cpu = cpu_seconds()
+    seconds, outcomes = certifier_run(source)
+    return seconds, cpu_seconds() - cpu, outcomes
+
+
+def isolation_overhead(source: Path, rounds: int = 2) -> dict:
+    """Median wall and CPU time of certifier runs with and without isolation, alternating so that caches
+    favour neither; CPU time says more than wall time on a busy machine."""
+    runs: dict[str, list[tuple[float, float]]] = {"with": [], "without": []}
     outcomes = ""
     for _ in range(rounds):
-        seconds, outcomes = certifier_run(source)
-        with_.append(seconds)
+        wall, cpu, outcomes = measured_run(source)
+        runs["with"].append((wall, cpu))
         with without_isolation():
-            without.append(certifier_run(source)[0])
-    return statistics.median(with_), statistics.median(without), outcomes
+            runs["without"].append(measured_run(source)[:2])
+    medians = {mode: (statistics.median(w for w, _ in pairs), statistics.median(c for _, c in pairs))
+               for mode, pairs in runs.items()}
+    return {"medians": medians, "outcomes": outcomes}
 
 
 def main() -> None:
     source = Path(sys.argv[1] if len(sys.argv) > 1 else "examples/goods-store").resolve()
     ensure_installed()
     manual = by_hand(source)
-    automated, plain, outcomes = isolation_overhead(source)
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 2  # more rounds on a busy machine
+    measured = isolation_overhead(source, rounds)
+    (automated, cpu), (plain, plain_cpu) = measured["medians"]["with"], measured["medians"]["without"]
     print(f"by hand (npm ci, build, test per app; start + one POST each): {manual:.1f} s")
-    print(f"certifier build + preview + probes: {automated:.1f} s  [{outcomes}]")
+    print(f"certifier build + preview + probes: {automated:.1f} s  [{measured['outcomes']}]")
     print(f"ratio certifier / by hand: {automated / manual:.2f}")
     print(f"isolation: {isolation()}")
-    print(f"same run without isolation (jail and uid only): {plain:.1f} s; "
-          f"overhead of isolation: {100 * (automated - plain) / plain:+.1f}%")
+    print(f"same runs without isolation (jail and uid only): {plain:.1f} s wall, {plain_cpu:.1f} s CPU; "
+          f"with it: {automated:.1f} s wall, {cpu:.1f} s CPU")
+    print(f"overhead of isolation: {100 * (automated - plain) / plain:+.1f}% wall, "
+          f"{100 * (cpu - plain_cpu) / plain_cpu:+.1f}% CPU (medians of {rounds} runs each)")
 
 
 if __name__ == "__main__":
