@@ -63,6 +63,7 @@ class Row:
     seconds: float | None = None
     commit: str = ""
     blocking: list[dict] = field(default_factory=list)
+    review: list[dict] = field(default_factory=list)  # needs-review verdicts (a certification reviewer's queue)
     errors: list[dict] = field(default_factory=list)
     note: str = ""
     versions: str = ""  # certifier, rules and tool versions: a table is only comparable with the same ones
@@ -222,21 +223,19 @@ def read_report(path: Path, stdout: str) -> dict | None:
     return None
 
 
-def blocking_findings(report: dict) -> list[dict]:
-    """Findings named by the decision trace's negative steps: exactly what made the verdict negative."""
+def findings_with_status(report: dict, status: str) -> list[dict]:
+    """Findings whose sealed verdict (decision.findings) has `status`: exactly what the policy decided."""
     by_print = {f["fingerprint"]: (result, f) for result in report.get("results") or []
                 for f in result.get("findings") or []}
     found = []
-    for step in (report.get("decision") or {}).get("trace") or []:
-        if step.get("effect") != "negative":
+    for verdict in (report.get("decision") or {}).get("findings") or []:
+        if verdict.get("status") != status or verdict.get("fingerprint") not in by_print:
             continue
-        for print_ in step.get("fingerprints") or []:
-            if print_ not in by_print:  # a trace naming a finding the results lack: show the rest
-                continue
-            result, finding = by_print[print_]
-            found.append({"check_id": result["check_id"], "app": result.get("app"), "rule": finding.get("rule"),
-                          "fingerprint": print_, "location": location(finding), "message": finding["message"],
-                          "decided_by": step.get("rule")})
+        result, finding = by_print[verdict["fingerprint"]]
+        found.append({"check_id": result["check_id"], "app": result.get("app"), "rule": finding.get("rule"),
+                      "fingerprint": verdict["fingerprint"], "location": location(finding),
+                      "message": finding["message"], "decided_by": verdict.get("rule"),
+                      "confidence": finding.get("confidence") or ""})
     return found
 
 
@@ -265,7 +264,8 @@ def certify(label: str, source: str, tag: str, reports: Path, no_cache: bool) ->
     decision = report.get("decision") or {}
     return Row(label, tag, decision.get("verdict") or decision.get("kind") or "?", code, seconds,
                commit=(report.get("provenance") or {}).get("commit") or "",
-               blocking=blocking_findings(report), errors=failed_checks(report),
+               blocking=findings_with_status(report, "blocks"), review=findings_with_status(report, "needs-review"),
+               errors=failed_checks(report),
                note=report.get("aborted") or "", versions=versions(report))
 
 
@@ -312,6 +312,14 @@ def judgement(print_: str, judgements: dict[str, dict]) -> str:
     return cell(f"{found.get('verdict', '?')}: {found.get('why', '')}", 240)
 
 
+def static_gates(row: Row) -> str:
+    if row.exit_code is None or row.verdict in ("no report", "timeout"):
+        return "-"
+    if row.blocking:
+        return "blocked"
+    return "undecided" if any(e["gates"] for e in row.errors) else "pass"
+
+
 def render(rows: list[Row], entries: list[Entry], judgements: dict[str, dict], cold: bool) -> str:
     why = {e.name: e for e in entries}
     lines = [
@@ -328,20 +336,24 @@ def render(rows: list[Row], entries: list[Entry], judgements: dict[str, dict], c
         + ("`certifier run` subprocess, cold (`--no-cache`)." if cold else
            "`certifier run` subprocess; runs may have reused cached results (cold timings: `--no-cache`)."),
         "",
-        "| connector | tag | commit | verdict | exit | seconds | blocking | could not run | note |",
-        "|---|---|---|---|---:|---:|---:|---:|---|",
+        "`static gates`: what the static stages alone decide: *blocked* (a blocking finding), *undecided* (a "
+        "gating check could not run) or *pass* (nothing blocks; build and preview were not run).",
+        "",
+        "| connector | tag | commit | verdict | static gates | exit | seconds | blocking | needs review | could not run | note |",
+        "|---|---|---|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         seconds = f"{row.seconds:.1f}" if row.seconds is not None else "-"
         code = "-" if row.exit_code is None else str(row.exit_code)
-        lines.append(f"| {cell(row.label)} | `{cell(row.tag)}` | {row.commit[:10]} | {cell(row.verdict)} | {code} | "
-                     f"{seconds} | {len(row.blocking)} | {len(row.errors)} | {cell(row.note, 200)} |")
+        lines.append(f"| {cell(row.label)} | `{cell(row.tag)}` | {row.commit[:10]} | {cell(row.verdict)} | "
+                     f"{static_gates(row)} | {code} | {seconds} | {len(row.blocking)} | {len(row.review)} | "
+                     f"{len(row.errors)} | {cell(row.note, 200)} |")
     lines += ["", "## Blocking findings", "",
               "| connector | check | app | location | message | fingerprint | judgement |",
               "|---|---|---|---|---|---|---|"]
     for row in rows:
         for f in row.blocking:
-            check = f["check_id"] + (f" ({f['rule']})" if f.get("rule") else "")
+            check = f["check_id"] + (f" ({f['rule']})" if f.get("rule") else "") + f", {f['decided_by']}"
             lines.append(f"| {cell(row.label)} | {cell(check)} | {cell(f['app'] or '')} | `{cell(f['location'])}` | "
                          f"{cell(f['message'])} | `{f['fingerprint']}` | {judgement(f['fingerprint'], judgements)} |")
     if not any(row.blocking for row in rows):

@@ -61,7 +61,7 @@ def test_corpus_table_rows_findings_and_judgements(tmp_path):
 
     page = corpus_run(tmp_path, tmp_path / "no-judgements.yaml")
     row = next(line for line in page.splitlines() if line.startswith("| tiny-connector |"))
-    assert "| Publish failed | 1 |" in row
+    assert "| Publish failed | blocked | 1 |" in row
     assert re.search(r"\| far-away \| `v2\.0\.0` \|.*\| unreachable \|", page)
     findings = [line for line in page.splitlines() if line.startswith("| tiny-connector |") and "`" in line
                 and line.endswith("| unreviewed |")]
