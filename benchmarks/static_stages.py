@@ -41,7 +41,7 @@ from certifier.engine.run import run_tools
 from certifier.sandbox.runner import Limits, run, tool_env
 from certifier.collect.session import RunSession
 from certifier.source.fetch import fetch
-from certifier.tools.locate import locate
+from certifier.core.locate import locate
 
 STATIC = frozenset({Stage.SPECIFICATION, Stage.STRUCTURE, Stage.SECURITY, Stage.DEPENDENCIES})
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "goods-store"

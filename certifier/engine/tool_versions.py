@@ -15,7 +15,7 @@ from pathlib import Path
 
 from certifier.core.atomic import write_atomic
 from certifier.core.paths import cache_root
-from certifier.tools.locate import locate
+from certifier.core.locate import locate
 
 # program -> arguments that print its version on the first line
 PROGRAMS: dict[str, tuple[str, ...]] = {

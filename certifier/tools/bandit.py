@@ -16,7 +16,7 @@ from typing import Sequence
 from certifier.core.errors import ToolError
 from certifier.sandbox.runner import Limits, ProcessResult, Workspace, run, tool_env
 from certifier.core.secrets.redact import scrub
-from certifier.tools.locate import locate
+from certifier.core.locate import locate
 
 MAX_OUTPUT_BYTES = 32 * 1024 * 1024
 MAX_MESSAGE_CHARS = 300  # of bandit's reason for a file it could not analyse

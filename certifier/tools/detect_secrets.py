@@ -20,7 +20,7 @@ from typing import Sequence
 from certifier.core.errors import ToolError
 from certifier.sandbox.runner import Limits, ProcessResult, Workspace, run, tool_env
 from certifier.core.secrets.redact import scrub
-from certifier.tools.locate import locate
+from certifier.core.locate import locate
 
 ARGV_BUDGET = 100_000
 MAX_OUTPUT_BYTES = 32 * 1024 * 1024

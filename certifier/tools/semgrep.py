@@ -29,7 +29,7 @@ from typing import Any, Sequence
 from certifier.core.errors import ToolError
 from certifier.sandbox.runner import Limits, Workspace, run, tool_env
 from certifier.core.secrets.redact import scrub
-from certifier.tools.locate import locate
+from certifier.core.locate import locate
 
 EXTENSIONS = (".js", ".cjs", ".mjs", ".jsx", ".ts", ".cts", ".mts", ".tsx")
 MAX_TARGET_BYTES = 1_000_000  # semgrep's own default: larger files would be skipped silently

@@ -13,7 +13,7 @@ from certifier.checks.security.rule_pack import RulePackError, load_rule_pack, v
 from certifier.core.model import Severity
 from certifier.sandbox.runner import Limits, run, tool_env
 from certifier.tools import semgrep
-from certifier.tools.locate import locate
+from certifier.core.locate import locate
 
 PACK = load_rule_pack()
 ANNOTATION = re.compile(r"(?://|#)\s*(ruleid|ok):\s*([a-z0-9, -]+)")

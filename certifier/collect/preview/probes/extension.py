@@ -1,5 +1,5 @@
 """API Extension probes: realistic extension requests built from emulator data, sent to the service the
-way the platform calls it, and the answers validated against the extension contract (spec section 3)."""
+way the platform calls it, and the answers validated against the extension contract (docs/connectors.md#api-extensions)."""
 
 from __future__ import annotations
 
