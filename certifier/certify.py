@@ -20,7 +20,9 @@ from certifier import REPORT_SCHEMA_VERSION, __version__
 from certifier.collect.preview.remote import load_descriptor
 from certifier.connector.inventory import Inventory
 from certifier.checks.registry import load_all
-from certifier.core.model import AppInfo, CheckInfo, CheckResult, Decision, Outcome, Provenance, Report, Stage, StageRun
+from certifier.core.report import AppInfo, CheckInfo, Provenance, Report, StageRun
+from certifier.core.model import CheckResult, Outcome, Stage
+from certifier.core.decision import Decision
 from certifier.core.paths import rules_digest
 from certifier.engine.run import (ChecksRequest, ChecksRun, RunClock, describe_artifact, fetch_checkout,
                                   run_checks, run_tools)

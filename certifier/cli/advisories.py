@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from certifier.core.model import EXIT_USAGE
+from certifier.core.decision import EXIT_USAGE
 
 
 @click.group()

@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from certifier import __version__
-from certifier.core.model import EXIT_CODES, EXIT_USAGE, DecisionKind, Stage
+from certifier.core.decision import EXIT_CODES, EXIT_USAGE, DecisionKind
+from certifier.core.model import Stage
 
 STAGE_CHOICE = click.Choice(["preview", "publish", "certification"])
 

@@ -15,7 +15,8 @@ from certifier.collect.advisories.store import advisory_db_label
 from certifier.collect.context import CheckContext, RunOptions
 from certifier.collect.session import RunSession
 from certifier.connector.inventory import Inventory, take_inventory
-from certifier.core.model import Artifact, Stage
+from certifier.core.report import Artifact
+from certifier.core.model import Stage
 from certifier.core.paths import rules_digest
 from certifier.engine.cache import ResultCache, result_cache_dir
 from certifier.engine.scheduler import ProgressHook, StagePlan, run_stages

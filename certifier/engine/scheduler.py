@@ -20,7 +20,8 @@ from certifier.engine.cache import ResultCache
 from certifier.checks.merge import merged
 from certifier.checks.registry import CheckSpec
 from certifier.collect.context import CheckContext
-from certifier.core.model import CheckResult, Outcome, Stage, StageRun
+from certifier.core.model import CheckResult, Outcome, Stage
+from certifier.core.report import StageRun
 from certifier.engine.stages import BY_STAGE, StageSpec, ready_stages
 
 ProgressHook = Callable[[str, object], None]  # ("stage-start", Stage) / ("result", CheckResult)

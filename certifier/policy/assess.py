@@ -11,8 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from certifier.core.model import (CheckResult, DecisionKind, Finding, FindingStatus, FindingVerdict, Outcome, Stage,
-                                  TraceStep, WaiverUse)
+from certifier.core.model import CheckResult, Finding, Outcome, Stage
+
+from certifier.core.decision import DecisionKind, FindingStatus, FindingVerdict, TraceStep, WaiverUse
 from certifier.policy.judge import Judgement, judge
 from certifier.policy.profiles import BlockAt, Profile
 from certifier.policy.rules import gate

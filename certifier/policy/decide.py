@@ -19,7 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Mapping, Sequence
 
-from certifier.core.model import EXIT_CODES, CheckResult, Decision, DecisionKind, FindingStatus, TraceStep, Verdict
+from certifier.core.decision import EXIT_CODES, Decision, DecisionKind, FindingStatus, TraceStep, Verdict
+
+from certifier.core.model import CheckResult
 from certifier.policy.assess import Assessment, assess
 from certifier.policy.profiles import Profile
 from certifier.policy.waivers import Waiver

@@ -17,7 +17,7 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
 
 from certifier.core.errors import ConfigError
-from certifier.core.model import EXIT_USAGE
+from certifier.core.decision import EXIT_USAGE
 from certifier.core.paths import rules_dir
 
 MAX_BYTES = 1_000_000  # a profile or waiver file is small; refuse anything that is not

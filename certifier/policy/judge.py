@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from certifier.core.model import CheckResult, DecisionKind, Finding, FindingStatus, FindingVerdict
+from certifier.core.model import CheckResult, Finding
+
+from certifier.core.decision import DecisionKind, FindingStatus, FindingVerdict
 from certifier.policy.confidence import Bar, block_bar, confident, review_bar
 from certifier.policy.licenses import license_ruling
 from certifier.policy.profiles import Profile

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from certifier.collect.advisories.licenses import classify, is_known_license
-from certifier.core.model import Confidence, Severity, Stage, Verdict
+from certifier.core.model import Confidence, Severity, Stage
+from certifier.core.decision import Verdict
 from certifier.core.paths import rules_dir
 from certifier.policy.confidence import confidence_problems
 from certifier.policy.files import PolicyFileError, display_name, read_yaml, validate

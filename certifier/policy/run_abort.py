@@ -6,7 +6,7 @@ exit code 2; an infrastructure error (unreachable host, timeout) is "Could not d
 
 from __future__ import annotations
 
-from certifier.core.model import EXIT_CODES, Decision, DecisionKind, TraceStep, Verdict
+from certifier.core.decision import EXIT_CODES, Decision, DecisionKind, TraceStep, Verdict
 from certifier.policy.profiles import Profile
 from certifier.source.checkout import SourceError
 

@@ -23,7 +23,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from certifier.core.model import CheckResult, Finding, Report, Stage
+from certifier.core.model import CheckResult, Finding, Stage
+
+from certifier.core.report import Report
 from certifier.report.schema import validator
 
 MAX_REPORT_BYTES = 64 * 1024 * 1024

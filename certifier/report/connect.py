@@ -20,7 +20,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from certifier.core.model import CheckResult, FindingStatus, FindingVerdict, Outcome, Report, Severity
+from certifier.core.model import CheckResult, Outcome, Severity
+
+from certifier.core.decision import FindingStatus, FindingVerdict
+
+from certifier.core.report import Report
 from certifier.report.escape import safe_text
 from certifier.report.templating import text_env
 from certifier.report.view import app_order

@@ -7,7 +7,7 @@ link: the only links are in-page anchors built from fingerprints (see view.ancho
 
 from __future__ import annotations
 
-from certifier.core.model import Report
+from certifier.core.report import Report
 from certifier.report.templating import html_env
 from certifier.report.view import grouped, not_completed, outcome_counts
 

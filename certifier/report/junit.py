@@ -18,7 +18,9 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
-from certifier.core.model import CheckResult, Finding, Outcome, Report, StageRun
+from certifier.core.model import CheckResult, Finding, Outcome
+
+from certifier.core.report import Report, StageRun
 from certifier.report.escape import safe_text
 from certifier.report.view import stage_order
 

@@ -7,7 +7,11 @@ certifier-written with `MdSafe`.
 
 from __future__ import annotations
 
-from certifier.core.model import DecisionKind, FindingStatus, Outcome, Report, Severity
+from certifier.core.decision import DecisionKind, FindingStatus
+
+from certifier.core.model import Outcome, Severity
+
+from certifier.core.report import Report
 from certifier.report.templating import MdSafe, markdown_env
 from certifier.report.view import all_findings, blocking_findings, grouped, not_completed, outcome_counts, with_status
 

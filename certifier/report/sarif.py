@@ -26,8 +26,11 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from certifier.core.model import (CheckInfo, CheckResult, Finding, FindingStatus, FindingVerdict, Outcome, Report,
-                                  Severity, WaiverUse)
+from certifier.core.report import CheckInfo, Report
+
+from certifier.core.model import CheckResult, Finding, Outcome, Severity
+
+from certifier.core.decision import FindingStatus, FindingVerdict, WaiverUse
 from certifier.report.escape import safe_text
 from certifier.report.sarif_text import artifact_uri, repository_uri, sarif_text  # noqa: F401 (public)
 

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 
 from certifier import REPORT_SCHEMA_VERSION
-from certifier.core.model import Report
+from certifier.core.report import Report
 from certifier.core.paths import rules_dir
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"

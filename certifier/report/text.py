@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from certifier.core.model import Outcome, Report
+from certifier.core.model import Outcome
+
+from certifier.core.report import Report
 from certifier.report.templating import text_env
 from certifier.report.view import blocking_findings, not_completed, outcome_counts
 

@@ -11,7 +11,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from certifier.core.model import CheckResult, Finding, FindingStatus, FindingVerdict, Outcome, Report, Stage, StageRun
+from certifier.core.model import CheckResult, Finding, Outcome, Stage
+
+from certifier.core.decision import FindingStatus, FindingVerdict
+
+from certifier.core.report import Report, StageRun
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 NOT_COMPLETED = (Outcome.ERROR, Outcome.SKIP, Outcome.NOT_APPLICABLE)

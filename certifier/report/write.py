@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from certifier.core.atomic import write_atomic
-from certifier.core.model import Report
+from certifier.core.report import Report
 from certifier.report.canonical import canonical_data, seal, to_json_text
 from certifier.report.connect import connect_entries
 from certifier.report.html import render_html

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from sqlalchemy import update
 
-from certifier.core.model import EXIT_CODES, DecisionKind, Report, Review, TraceStep, Verdict
+from certifier.core.decision import EXIT_CODES, DecisionKind, TraceStep, Verdict
+
+from certifier.core.report import Report, Review
 from certifier.report.canonical import seal
 from certifier.report.write import write_all
 from certifier.service import callbacks

@@ -14,7 +14,7 @@ import re
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from certifier.core.model import Report
+from certifier.core.report import Report
 from certifier.service.auth import READ, require
 from certifier.service.store import queries
 from certifier.service.store.models import ReportRow

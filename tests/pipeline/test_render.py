@@ -8,7 +8,8 @@ import sys
 from datetime import date
 
 from certifier.certify import RunRequest, certify, redecide
-from certifier.core.model import DecisionKind, FindingStatus, Stage
+from certifier.core.decision import DecisionKind, FindingStatus
+from certifier.core.model import Stage
 from certifier.policy.profiles import load_profile
 from certifier.report.canonical import load_report, verify
 from certifier.report.write import FILE_NAMES

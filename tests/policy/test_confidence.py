@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.core.model import Confidence, DecisionKind, Finding, FindingStatus, Severity
+from certifier.core.model import Confidence, Finding, Severity
+
+from certifier.core.decision import DecisionKind, FindingStatus
 from certifier.policy.decide import decide
 from certifier.policy.profiles import ProfileError, load_profile
 

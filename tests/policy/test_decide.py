@@ -6,7 +6,9 @@ import random
 
 import pytest
 
-from certifier.core.model import DecisionKind, FindingStatus, Outcome, Verdict
+from certifier.core.decision import DecisionKind, FindingStatus, Verdict
+
+from certifier.core.model import Outcome
 from certifier.policy.decide import decide
 from certifier.policy.profiles import load_profile
 

@@ -7,7 +7,9 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from certifier.core.model import DecisionKind, Outcome
+from certifier.core.decision import DecisionKind
+
+from certifier.core.model import Outcome
 from certifier.policy.decide import decide
 from certifier.policy.profiles import load_profile
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from certifier.core.model import DecisionKind, Finding, FindingStatus, Severity
+from certifier.core.decision import DecisionKind, FindingStatus
+
+from certifier.core.model import Finding, Severity
 from certifier.policy.decide import decide
 from certifier.policy.profiles import load_profile
 

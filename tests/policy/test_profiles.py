@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from certifier.core.model import DecisionKind, Verdict
+from certifier.core.decision import DecisionKind, Verdict
 from certifier.core.paths import rules_dir
 from certifier.policy.decide import decide
 from certifier.policy.licenses import license_lists

@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from certifier.core.model import DecisionKind, FindingStatus, Outcome
+from certifier.core.decision import DecisionKind, FindingStatus
+
+from certifier.core.model import Outcome
 from certifier.policy.decide import decide
 from certifier.policy.waivers import REFUSED, WaiverError, WaiverRefused, load_waivers
 

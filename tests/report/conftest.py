@@ -6,25 +6,9 @@ from __future__ import annotations
 import pytest
 
 from certifier import REPORT_SCHEMA_VERSION
-from certifier.core.model import (
-    AppInfo,
-    CheckResult,
-    Decision,
-    DecisionKind,
-    Finding,
-    FindingStatus,
-    FindingVerdict,
-    Location,
-    Outcome,
-    Provenance,
-    Report,
-    Severity,
-    Stage,
-    StageRun,
-    TraceStep,
-    Verdict,
-    WaiverUse,
-)
+from certifier.core.report import AppInfo, Provenance, Report, StageRun
+from certifier.core.model import CheckResult, Finding, Location, Outcome, Severity, Stage
+from certifier.core.decision import Decision, DecisionKind, FindingStatus, FindingVerdict, TraceStep, Verdict, WaiverUse
 
 HOSTILE = {
     "script": "<script>alert(1)</script>",

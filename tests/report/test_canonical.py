@@ -8,7 +8,9 @@ import random
 
 import pytest
 
-from certifier.core.model import Report, Severity, Stage
+from certifier.core.report import Report
+
+from certifier.core.model import Severity, Stage
 from certifier.report.canonical import (
     ReportError,
     canonical_bytes,

@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from certifier.core.model import DecisionKind, Outcome, Stage, Verdict
+from certifier.core.decision import DecisionKind, Verdict
+
+from certifier.core.model import Outcome, Stage
 from certifier.report.canonical import seal
 from certifier.report.html import render_html
 
@@ -150,7 +152,7 @@ def test_the_verdict_is_coloured_by_decision_kind(make_report, kind):
 
 
 def test_each_finding_shows_the_verdict_sealed_in_the_decision(make_report, make_results):
-    from certifier.core.model import FindingStatus, FindingVerdict
+    from certifier.core.decision import FindingStatus, FindingVerdict
 
     results = make_results()
     fingerprints = [f.fingerprint for r in results for f in r.findings]
@@ -199,7 +201,7 @@ def test_unknown_fingerprint_in_the_trace_is_not_a_link(make_report, make_result
 
 
 def test_recorded_reviews_are_shown_with_reviewer_and_inert_comments(report):
-    from certifier.core.model import Review
+    from certifier.core.report import Review
 
     review = Review(reviewer="ana@example.com", approve=False, comments="<script>alert(1)</script> needs scopes",
                     at="2026-11-22T10:00:00Z", verdict_before=Verdict.IN_PROGRESS,

@@ -7,7 +7,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from certifier.core.model import Finding, Location, Outcome, Severity, Stage, StageRun
+from certifier.core.model import Finding, Location, Outcome, Severity, Stage
+
+from certifier.core.report import StageRun
 from certifier.report.junit import MAX_MESSAGE, render_junit, xml_text
 
 COUNTS = ("tests", "failures", "errors", "skipped")

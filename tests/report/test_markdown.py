@@ -125,7 +125,7 @@ def test_every_table_row_keeps_its_columns_with_hostile_text(hostile):
 
 
 def test_positive_summary_says_no_blocking_findings(make_report, make_result):
-    from certifier.core.model import DecisionKind, Verdict
+    from certifier.core.decision import DecisionKind, Verdict
 
     report = make_report(results=[make_result("spec.schema", Stage.SPECIFICATION, "pass")],
                          kind=DecisionKind.POSITIVE, verdict=Verdict.ACCEPTED)

@@ -14,7 +14,8 @@ import pytest
 
 from certifier.checks.registry import load_all
 from certifier.core.dedup import code_key
-from certifier.core.model import CheckInfo, Finding, Location, Outcome, Severity, Stage
+from certifier.core.report import CheckInfo
+from certifier.core.model import Finding, Location, Outcome, Severity, Stage
 from certifier.core.paths import rules_dir
 from certifier.report.sarif import (
     FINGERPRINT_KEY,
@@ -191,7 +192,7 @@ def test_waived_finding_becomes_an_external_suppression_with_the_waiver_reason(r
 
 
 def test_each_result_carries_the_sealed_verdict_and_nothing_else_decides(make_report, make_results):
-    from certifier.core.model import FindingStatus, FindingVerdict
+    from certifier.core.decision import FindingStatus, FindingVerdict
 
     results = make_results()
     endpoint = next(f.fingerprint for r in results if r.check_id == "spec.endpoint" for f in r.findings)

@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from certifier.core.model import Report, Verdict
+from certifier.core.report import Report
+
+from certifier.core.decision import Verdict
 from certifier.report.canonical import verify
 from certifier.service.review import NotReviewable, reviewed_report
 from service_helpers import TEST_PROFILE, run_body

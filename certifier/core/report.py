@@ -1,0 +1,89 @@
+"""The report of one run: provenance, apps, stages, results and the sealed decision (authoritative JSON)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from certifier.core.decision import Decision, Verdict
+from certifier.core.model import FrozenData, CheckResult, Outcome, Severity, Stage
+
+
+class Provenance(FrozenData):
+    """What was certified: where it came from and exactly which commit/tree."""
+
+    source: str = Field(description="repository URL or local path as given")
+    tag: str | None = None
+    tag_kind: str | None = Field(default=None, description="annotated | lightweight | none")
+    commit: str | None = None
+    tree: str | None = None
+    working_tree: bool = Field(default=False, description="certified a working tree, not a tag")
+    dirty: bool = Field(default=False, description="the working tree had uncommitted changes")
+    note: str = ""
+
+
+class StageRun(FrozenData):
+    stage: Stage
+    outcome: Outcome
+    summary: str = ""
+    started_at: str | None = None
+    duration_s: float = 0.0
+
+
+class AppInfo(FrozenData):
+    name: str
+    type: str
+    path: str | None = None
+
+
+class Artifact(FrozenData):
+    """A file produced by the run and kept beside the reports (SBOM, build logs)."""
+
+    file: str = Field(description="file name in the report directory")
+    sha256: str
+    media_type: str = "application/octet-stream"
+
+
+class Review(FrozenData):
+    """A reviewer's certification decision, recorded after the automated run."""
+
+    reviewer: str
+    approve: bool
+    comments: str = ""
+    at: str
+    verdict_before: Verdict
+    verdict_after: Verdict
+
+
+class CheckInfo(FrozenData):
+    """What the check catalogue says about a check, copied into the report so renderings need nothing else."""
+
+    title: str
+    version: str
+    severity: Severity = Field(description="the check's default severity")
+    rationale: str = ""
+    remediation: str = ""
+    link: str | None = None
+
+
+class Report(FrozenData):
+    """The authoritative record of a run. HTML/Markdown/SARIF are renderings of it."""
+
+    schema_version: str
+    certifier_version: str
+    rules_digest: str = Field(description="SHA-256 over the rules/ directory (schema, profiles, rule packs)")
+    run_id: str
+    created_at: str
+    requested_stage: str
+    provenance: Provenance
+    apps: tuple[AppInfo, ...] = ()
+    stages: tuple[StageRun, ...] = ()
+    results: tuple[CheckResult, ...] = ()
+    decision: Decision
+    tools: dict[str, str] = Field(default_factory=dict, description="name -> version of every program used")
+    timings: dict[str, float] = Field(default_factory=dict)
+    aborted: str | None = Field(default=None, description="why the run stopped early, if it did")
+    artifacts: dict[str, Artifact] = Field(default_factory=dict, description="name -> file kept beside the reports")
+    reviews: tuple[Review, ...] = ()
+    checks: dict[str, CheckInfo] = Field(default_factory=dict, description="check id -> catalogue entry, for "
+                                         "every check in results")
+    digest: str = Field(default="", description="sha256 of the canonical JSON of the report without this field")
