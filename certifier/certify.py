@@ -31,6 +31,7 @@ from certifier.policy.decide import decide
 from certifier.policy.profiles import Profile, load_profile
 from certifier.policy.run_abort import aborted_decision
 from certifier.policy.waivers import Waiver, load_waivers
+from certifier.sandbox.isolation import isolation
 from certifier.report.canonical import seal
 from certifier.report.write import write_all
 from certifier.sandbox.quota import release_under
@@ -173,8 +174,10 @@ def _provenance(request: RunRequest, checkout: Checkout | None) -> Provenance:
     if checkout is None:
         return Provenance(source=redact_source(request.source), tag=request.tag,
                           note="the repository could not be fetched")
+    ran_code = any(stage.runs_connector_code for stage in (request.stages or Stage))
     return Provenance(source=checkout.source, tag=checkout.tag, tag_kind=checkout.tag_kind, commit=checkout.commit,
-                      tree=checkout.tree, working_tree=checkout.working_tree, dirty=checkout.dirty, note=checkout.note)
+                      tree=checkout.tree, working_tree=checkout.working_tree, dirty=checkout.dirty, note=checkout.note,
+                      isolation=isolation() if ran_code else None)
 
 
 def _apps(inventory: Inventory | None) -> tuple[AppInfo, ...]:

@@ -24,7 +24,17 @@ def certify_and_print(request: RunRequest, fmt: str) -> int:
         from certifier.report.text import render_text
 
         click.echo(render_text(outcome.report, paths={k: str(v) for k, v in outcome.paths.items()}))
+    _warn_if_not_contained(outcome.report.provenance.isolation)
     return outcome.exit_code
+
+
+def _warn_if_not_contained(isolation: dict[str, str] | None) -> None:
+    """Connector code that ran without namespaces could reach this machine's network and files: say so loudly
+    (on stderr, so that --format json stays one document)."""
+    if isolation and isolation.get("level") != "namespaces":
+        click.secho(f"WARNING: connector code ran without namespace isolation (level {isolation.get('level')}): it "
+                    "could reach services on this machine's network. Install bubblewrap (docs/sandbox.md).",
+                    fg="red", bold=True, err=True)
 
 
 def manifest_and_print(directory: Path, fmt: str) -> int:

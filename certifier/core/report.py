@@ -19,6 +19,9 @@ class Provenance(FrozenData):
     working_tree: bool = Field(default=False, description="certified a working tree, not a tag")
     dirty: bool = Field(default=False, description="the working tree had uncommitted changes")
     note: str = ""
+    isolation: dict[str, str] | None = Field(
+        default=None, description="how connector code was contained (level, tool, limits, disk_quota); "
+                                  "none when the run executed no connector code")
 
 
 class StageRun(FrozenData):
