@@ -31,3 +31,13 @@ app.use((req, res, next) => {
   res.header('Access-Control-Allow-Origin', '*');
   next();
 });
+
+const allowedOrigins = ['https://shop.example.com'];
+app.use((req, res, next) => {
+  res.setHeader('Access-Control-Allow-Credentials', 'true');
+  if (allowedOrigins.includes(req.headers.origin)) {
+    // ok: cors-any-origin-with-credentials
+    res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
+  }
+  next();
+});

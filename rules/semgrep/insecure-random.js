@@ -20,3 +20,14 @@ const sampled = { fraction: Math.random() };
 // ok: insecure-random-token
 const requestId = require('node:crypto').randomUUID();
 module.exports = { resetToken, event, isValid, newSessionId, makeNonce, jitterMs, sampled, requestId };
+
+// names where guessing does not matter: React list keys, tracing ids, cache keys
+// ok: insecure-random-token
+const row = { key: Math.random(), label: 'first' };
+// ok: insecure-random-token
+const traceId = Math.random().toString(16).slice(2);
+// ok: insecure-random-token
+const cacheKey = `cart-${Math.random()}`;
+// ruleid: insecure-random-token
+const csrfToken = Math.random().toString(36).slice(2);
+module.exports.more = { row, traceId, cacheKey, csrfToken };

@@ -34,3 +34,27 @@ function routed(token, key) {
 }
 
 module.exports = { check, authorize, routed };
+
+// decode() of other libraries is no JWT; an expiry check on the app's own token is no authorization;
+// the "algorithm" of a compression or a hash is no signing algorithm
+function notJwt(buffer, cachedToken, payload) {
+  const text = new TextDecoder('utf-8');
+  // ok: jwt-verification-disabled
+  if (text.decode(buffer).scope === 'admin') {
+    return true;
+  }
+  const own = jwt.decode(cachedToken);
+  // ok: jwt-verification-disabled
+  if (own.exp * 1000 < Date.now()) {
+    return false;
+  }
+  // ok: jwt-none-algorithm
+  const archive = compress(payload, { algorithm: 'none', level: 0 });
+  // ruleid: jwt-none-algorithm
+  const unsigned = jwt.sign(payload, '', { algorithm: 'none' });
+  // ruleid: jwt-verification-disabled
+  if (jwt.decode(cachedToken).scope === 'admin') {
+    return true;
+  }
+  return [archive, unsigned];
+}

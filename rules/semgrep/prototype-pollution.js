@@ -32,3 +32,25 @@ function safe(req) {
 }
 
 module.exports = { update, fromRaw, safe };
+
+// JSON the app reads from its own configuration is not a caller's
+function configured(defaults) {
+  const override = JSON.parse(process.env.CONFIG_OVERRIDE || '{}');
+  // ok: prototype-pollution-merge
+  return _.merge(defaults, override);
+}
+
+// an object whose `body` is no request body (an outgoing request built here)
+function outgoing(defaults, payload) {
+  const draft = { body: payload };
+  // ok: prototype-pollution-merge
+  return _.merge(defaults, draft.body);
+}
+
+// the Connect event envelope is request data, decoded or not
+function onEvent(req, res) {
+  const message = JSON.parse(Buffer.from(req.body.message.data, 'base64').toString());
+  // ruleid: prototype-pollution-merge
+  _.merge(settings, message.resource.obj);
+  res.status(204).send();
+}
