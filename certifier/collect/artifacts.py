@@ -31,8 +31,8 @@ def reuse_or_make(directory: Path | None, name: str, parts: Sequence[str], make:
         pass  # absent or unreadable: make it
     text = make()
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"))
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)  # certifier's own state, never connector-readable
+        write_atomic(path, text.encode("utf-8"), mode=0o600)
     except OSError as error:  # a cache that cannot be written costs time, never the result
         log.warning("could not keep %s in the artifact cache: %s", name, error)
     return text

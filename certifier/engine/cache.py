@@ -73,8 +73,10 @@ class ResultCache:
             return
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, result.model_dump_json().encode())  # concurrent runs never read half an entry
+            # private to certifier: connector code (another uid) must neither read nor plant results
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self.root.chmod(0o700)
+            write_atomic(path, result.model_dump_json().encode(), mode=0o600)  # readers never see half an entry
         except OSError as error:
             log.warning("could not write cache entry %s: %s", path, error)
 

@@ -7,6 +7,8 @@ BEGIN IMMEDIATE (they take the write lock up front and wait for it, up to the bu
 
 from __future__ import annotations
 
+import os
+
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,7 +47,7 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         engine = create_engine(parsed, connect_args={"check_same_thread": False,
                                                      "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         _sqlite_transactions(engine)
@@ -53,6 +55,14 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3 unless another driver is named
     return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _private_file(database: Path) -> None:
+    """The store holds runs, reports, token hashes and callback URLs: its file is the service's alone (0600,
+    and SQLite gives its journal files the same mode); a new folder for it is 0700."""
+    database.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(database, 0o600)  # an older store created with the default mode is tightened too
 
 
 def _sqlite_transactions(engine: Engine) -> None:
