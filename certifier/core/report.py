@@ -68,6 +68,36 @@ class CheckInfo(FrozenData):
     link: str | None = None
 
 
+class DeltaBaseline(FrozenData):
+    """The earlier report a delta compares with."""
+
+    tag: str | None = None
+    commit: str | None = None
+    report_id: str | None = Field(default=None, description="the baseline report's run_id")
+
+
+class DeltaCounts(FrozenData):
+    new: int = 0
+    unchanged: int = 0
+    fixed: int = 0
+    waived: int = 0
+
+
+class DeltaFingerprints(FrozenData):
+    new: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+    waived: tuple[str, ...] = ()
+
+
+class Delta(FrozenData):
+    """What changed since a baseline report, by finding fingerprint. It informs; it never decides."""
+
+    baseline: DeltaBaseline
+    counts: DeltaCounts
+    fingerprints: DeltaFingerprints
+
+
 class Report(FrozenData):
     """The authoritative record of a run. HTML/Markdown/SARIF are renderings of it."""
 
@@ -89,4 +119,6 @@ class Report(FrozenData):
     reviews: tuple[Review, ...] = ()
     checks: dict[str, CheckInfo] = Field(default_factory=dict, description="check id -> catalogue entry, for "
                                          "every check in results")
+    delta: Delta | None = Field(default=None, description="findings new, unchanged, fixed or waived since a "
+                                "baseline report (absent without one; schema 1.2.0)")
     digest: str = Field(default="", description="sha256 of the canonical JSON of the report without this field")

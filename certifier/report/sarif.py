@@ -1,38 +1,39 @@
 """SARIF 2.1.0 for code scanning (GitHub and other SARIF viewers).
 
-One run per tool that reported findings (driver name = Finding.tool), plus always the `certifier`
-run, which reports every check that could not run (`error`) or was skipped as a tool execution
-notification: a crash is visible as `executionSuccessful: false`, never as "no results". A tool run
-whose check errored on some target is marked unsuccessful too.
+One run per tool that ran (driver name = Finding.tool), even with no results, so that code scanning closes
+the alerts of problems that were fixed: the certifier run always, and semgrep, bandit and detect-secrets
+whenever the check that runs them looked at the connector. The certifier run reports every check that
+could not run (`error`) or was skipped as a tool execution notification: a crash is visible as
+`executionSuccessful: false`, never as "no results". A tool run whose check errored on some target is
+marked unsuccessful too. Only failed and warned checks give results: a passed check is no alert.
 
-Rules come from the check catalogue copied into the report (`Report.checks`: title, rationale,
-remediation, link); a finding with a sub-rule gets the rule id `<check id>/<sub-rule>`. Results carry
-our fingerprint as `partialFingerprints["certifier/v1"]`, the verdict sealed in the decision (status
-blocks | needs-review | waived | advisory, and the profile rule that decided) and waivers as `external`
-suppressions. Locations are repo-relative URIs against `SRCROOT`, percent-encoded,
-never above the root.
+Rules (sarif_rules.py) come from the check catalogue copied into the report (`Report.checks`: title,
+rationale, remediation, link) with `helpUri`, `help.markdown`, and for security rules the `security` tag
+and `security-severity`; a finding with a sub-rule gets the rule id `<check id>/<sub-rule>`. Results
+(sarif_results.py) carry our fingerprint as `partialFingerprints["certifier/v1"]`, the verdict sealed in
+the decision (status blocks | needs-review | waived | advisory, and the profile rule that decided) and
+waivers as `external` suppressions.
 
-No evidence is copied: only the finding's message, location, remediation and a few known
-properties (tools, aliases, cwe, package, ...). Text is made inert (bidi and control characters
-become visible markers) and `[`/`]` are escaped, so a message cannot forge SARIF embedded links.
-The schema tests validate against is rules/schema/sarif-2.1.0.schema.json (see SCHEMA_SOURCE).
+Text is made inert (bidi and control characters become visible markers) and `[`/`]` are escaped, so a
+message cannot forge SARIF embedded links. The schema tests validate against is
+rules/schema/sarif-2.1.0.schema.json (see SCHEMA_SOURCE).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
+from certifier.core.model import CheckResult, Finding, Outcome
 from certifier.core.report import CheckInfo, Report
-
-from certifier.core.model import CheckResult, Finding, Outcome, Severity
-
-from certifier.core.decision import FindingStatus, FindingVerdict, WaiverUse
 from certifier.report.escape import safe_text
-from certifier.report.sarif_text import artifact_uri, repository_uri, sarif_text  # noqa: F401 (public)
+from certifier.report.sarif_results import FINGERPRINT_KEY, SRCROOT, rank, sarif_result, waiver_of
+from certifier.report.sarif_rules import raise_severity, rule_descriptor
+from certifier.report.sarif_text import artifact_uri, repository_uri, sarif_text
+
+__all__ = ["FINGERPRINT_KEY", "MAX_RESULTS_PER_RUN", "SCHEMA_FILE_NAME", "SCHEMA_SHA256", "artifact_uri",
+           "render_sarif", "repository_uri"]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,36 +43,14 @@ SCHEMA_FILE_NAME = "sarif-2.1.0.schema.json"
 SCHEMA_SOURCE = "npm:@microsoft/jest-sarif@1.0.0-beta.0/lib/schemas/sarif-2.1.0-rtm.5.json"
 SCHEMA_SHA256 = "2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8"
 
-FINGERPRINT_KEY = "certifier/v1"
-SRCROOT = "SRCROOT"
 CERTIFIER = "certifier"
+# The external scanners and the checks that run them: each gets a run whenever one of its checks looked.
+SCANNER_CHECKS = {"semgrep": ("sec.sast", "sec.secrets"), "bandit": ("sec.python-sast",),
+                  "detect-secrets": ("sec.secrets",)}
 MAX_RESULTS_PER_RUN = 5_000  # GitHub code scanning's limit of results per run
 MAX_BYTES = 10 * 1024 * 1024  # GitHub code scanning's limit of an upload
-LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-# Finding properties that describe the problem (not evidence, never a secret value) and may be shown.
-PROPERTY_KEYS = ("tools", "aliases", "cwe", "package", "version", "lockfile", "fixed_in", "confidence", "family")
-
-
-# --- what the report says about each finding -----------------------------------------------------
-
-def _waiver(report: Report, verdict: FindingVerdict | None) -> WaiverUse | None:
-    """The first waiver that covers a waived finding, as the decision recorded it."""
-    if verdict is None or not verdict.waivers:
-        return None
-    return next((use for use in report.decision.waivers if use.waiver_id == verdict.waivers[0]), None)
-
-
-def _properties(finding: Finding) -> dict[str, Any]:
-    shown = {}
-    for key in PROPERTY_KEYS:
-        value = finding.properties.get(key)
-        if isinstance(value, str):
-            shown[key] = sarif_text(value, 200)
-        elif isinstance(value, (bool, int)) or isinstance(value, float) and math.isfinite(value):
-            shown[key] = value
-        elif isinstance(value, (list, tuple)):
-            shown[key] = [sarif_text(v, 200) for v in value[:50] if isinstance(v, (str, int))]
-    return shown
+_REPORTED = (Outcome.FAIL, Outcome.WARN)  # outcomes whose findings become results
+_LOOKED = (Outcome.PASS, Outcome.FAIL, Outcome.WARN, Outcome.NOT_APPLICABLE)
 
 
 # --- one run -------------------------------------------------------------------------------------
@@ -91,7 +70,9 @@ class _Run:
         sub_rule = safe_text(finding.rule, 300) if finding.rule else None
         rule_id = f"{check_id}/{sub_rule}" if sub_rule else check_id
         if rule_id not in self.rules:
-            self.rules[rule_id] = _rule(rule_id, result, sub_rule, self.catalogue.get(result.check_id), finding)
+            self.rules[rule_id] = rule_descriptor(rule_id, result, sub_rule, self.catalogue.get(result.check_id),
+                                                  finding)
+        raise_severity(self.rules[rule_id], finding)
         return rule_id
 
     def notify(self, result: CheckResult | None, level: str, text: str, descriptor: str, title: str) -> None:
@@ -135,92 +116,6 @@ class _Run:
         return run
 
 
-def _rule(rule_id: str, result: CheckResult, sub_rule: str | None, spec: CheckInfo | None, finding: Finding) -> dict:
-    title = spec.title if spec else result.title
-    short = f"{title} ({sub_rule})" if sub_rule else title
-    full = spec.rationale if spec else title
-    help_text = spec.remediation if spec else (finding.remediation or "See the check in the certifier report.")
-    rule: dict[str, Any] = {
-        "id": rule_id,
-        "shortDescription": {"text": sarif_text(short, 1000)},
-        "fullDescription": {"text": sarif_text(full)},
-        "help": {"text": sarif_text(help_text)},
-        "properties": {"checkId": safe_text(result.check_id, 200), "stage": result.stage.value,
-                       "tags": sorted({result.stage.value, "certifier"})},
-    }
-    if spec is not None:
-        rule["defaultConfiguration"] = {"level": LEVEL[spec.severity]}
-        rule["properties"]["checkVersion"] = spec.version
-        if spec.link and urlsplit(spec.link).scheme in ("http", "https"):
-            rule["helpUri"] = spec.link
-    return rule
-
-
-# --- results -------------------------------------------------------------------------------------
-
-def _location(finding: Finding) -> tuple[dict, dict[str, Any]]:
-    """The physical location, and properties that say how exact it is."""
-    extra: dict[str, Any] = {}
-    path = finding.location.path if finding.location else ""
-    uri, exact = artifact_uri(path)
-    if not uri:  # GitHub requires a location: the manifest is the connector's one certain file
-        uri, exact = "connect.yaml", False
-        extra["locationApproximate"] = True
-    if not exact and path:
-        extra["reportedPath"] = sarif_text(path, 500)
-    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": SRCROOT}}
-    loc = finding.location
-    if loc is not None and loc.line is not None and loc.line >= 1:
-        region: dict[str, int] = {"startLine": loc.line}
-        if loc.column is not None and loc.column >= 1:
-            region["startColumn"] = loc.column
-        if loc.end_line is not None and loc.end_line >= loc.line:
-            region["endLine"] = loc.end_line
-        physical["region"] = region
-    return {"physicalLocation": physical}, extra
-
-
-def _result(run: _Run, result: CheckResult, finding: Finding, verdict: FindingVerdict | None,
-            waiver: WaiverUse | None) -> dict:
-    location, location_properties = _location(finding)
-    properties: dict[str, Any] = {
-        "checkId": safe_text(result.check_id, 200),
-        "checkVersion": safe_text(result.check_version, 50),
-        "stage": result.stage.value,
-        "needsReview": finding.needs_review,
-        **({"app": safe_text(result.app, 256)} if result.app else {}),
-        **({"status": verdict.status.value, "decidedBy": safe_text(verdict.rule, 300)} if verdict else {}),
-        **({"manifestPath": sarif_text(finding.manifest_path, 500)} if finding.manifest_path else {}),
-        **({"remediation": sarif_text(finding.remediation)} if finding.remediation else {}),
-        **location_properties,
-        **_properties(finding),
-        "confidence": finding.confidence.value,
-        **({"fileKind": finding.file_kind.value} if finding.file_kind else {}),
-    }
-    sarif: dict[str, Any] = {
-        "ruleId": run.rule_for(result, finding),
-        "level": LEVEL[finding.severity],
-        "message": {"text": sarif_text(finding.message) or "(no message)"},
-        "locations": [location],
-        "properties": properties,
-    }
-    if finding.fingerprint:
-        sarif["partialFingerprints"] = {FINGERPRINT_KEY: safe_text(finding.fingerprint, 128)}
-    if verdict is not None and verdict.status is FindingStatus.WAIVED:
-        suppression: dict[str, Any] = {"kind": "external", "status": "accepted",
-                                       "justification": sarif_text(waiver.reason if waiver else "waived by a reviewer", 1000)}
-        if waiver is not None:
-            suppression["properties"] = {"waiverId": safe_text(waiver.waiver_id, 200),
-                                         **({"expires": safe_text(waiver.expires, 64)} if waiver.expires else {})}
-        sarif["suppressions"] = [suppression]
-    return sarif
-
-
-def _rank(verdict: FindingVerdict | None, finding: Finding, order: int) -> tuple:
-    # Kept first when a run must be trimmed: blocking, then most severe, then report order.
-    return (verdict is None or verdict.status is not FindingStatus.BLOCKS, -finding.severity.rank, order)
-
-
 # --- the log -------------------------------------------------------------------------------------
 
 def _provenance(report: Report) -> list[dict]:
@@ -235,19 +130,29 @@ def _provenance(report: Report) -> list[dict]:
     return [details]
 
 
+def _run_of(runs: dict[str, _Run], tool: str, report: Report) -> _Run:
+    if tool not in runs:
+        version = report.tools.get(tool)
+        runs[tool] = _Run(tool, safe_text(version, 50) if version else None, report.checks)
+    return runs[tool]
+
+
 def _runs(report: Report) -> dict[str, _Run]:
-    catalogue = report.checks
     verdicts = report.decision.verdicts()
-    runs = {CERTIFIER: _Run(CERTIFIER, safe_text(report.certifier_version, 50), catalogue)}
+    runs: dict[str, _Run] = {}
+    _run_of(runs, CERTIFIER, report).version = safe_text(report.certifier_version, 50)
+    looked = {r.check_id for r in report.results if r.outcome in _LOOKED}
+    for scanner, checks in SCANNER_CHECKS.items():
+        if looked.intersection(checks):
+            _run_of(runs, scanner, report)
     tools_of_check: dict[str, set[str]] = {}
     for result in report.results:
-        for finding in result.findings:
+        for finding in result.findings if result.outcome in _REPORTED else ():
             tool = safe_text(finding.tool, 100) or CERTIFIER
-            version = report.tools.get(finding.tool)
-            run = runs.setdefault(tool, _Run(tool, safe_text(version, 50) if version else None, catalogue))
+            run = _run_of(runs, tool, report)
             verdict = verdicts.get(finding.fingerprint)
-            sarif = _result(run, result, finding, verdict, _waiver(report, verdict))
-            run.results.append((_rank(verdict, finding, len(run.results)), sarif))
+            sarif = sarif_result(run.rule_for(result, finding), result, finding, verdict, waiver_of(report, verdict))
+            run.results.append((rank(verdict, finding, len(run.results)), sarif))
             tools_of_check.setdefault(result.check_id, set()).add(tool)
     _notify(report, runs, tools_of_check)
     return runs

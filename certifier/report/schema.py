@@ -21,6 +21,9 @@ from certifier.core.paths import rules_dir
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILE_NAME = "report.schema.json"
+# Versions whose reports this schema validates: 1.2.0 added the optional `delta` and nothing else, and the
+# canonical form leaves an absent delta out, so a 1.1.0 report keeps its digest.
+READABLE_VERSIONS = ("1.1.0", REPORT_SCHEMA_VERSION)
 
 
 def schema_id(version: str = REPORT_SCHEMA_VERSION) -> str:
@@ -31,8 +34,9 @@ def report_schema() -> dict[str, Any]:
     """The schema: the model's own, plus dialect, id, and the schema version it describes."""
     schema = Report.model_json_schema()
     schema["properties"]["schema_version"] = {
-        "const": REPORT_SCHEMA_VERSION,
-        "description": "version of this schema; a report of another version needs that version's schema",
+        "enum": list(READABLE_VERSIONS),
+        "description": "version of the schema the report was written with; each version listed only added "
+                       "optional fields, so this schema reads them all",
         "title": "Schema Version",
     }
     return {"$schema": SCHEMA_DIALECT, "$id": schema_id(), **schema, "title": "certifier report"}

@@ -31,19 +31,28 @@ def counted(element: ET.Element) -> dict[str, int]:
             "skipped": sum(c.find("skipped") is not None for c in found)}
 
 
+def totals(root: ET.Element) -> dict[str, int]:
+    """The root's totals; skipped is the sum over its suites."""
+    found = {k: int(root.get(k)) for k in COUNTS if k != "skipped"}
+    return {**found, "skipped": sum(int(s.get("skipped")) for s in root.findall("testsuite"))}
+
+
 def test_one_suite_per_stage_one_case_per_result(report):
     root = parse(render_junit(report))
     assert root.tag == "testsuites"
     assert [s.get("name") for s in root.findall("testsuite")] == [
-        "specification", "structure", "security", "dependencies", "build"]
-    assert len(root.findall("testsuite/testcase")) == len(report.results)
-    assert set(cases(root)) == {(r.check_id, r.app or "connector") for r in report.results}
+        "decision", "specification", "structure", "security", "dependencies", "build"]
+    assert len(root.findall("testsuite/testcase")) == len(report.results) + 1
+    assert set(cases(root)) == {(r.check_id, r.app or "connector") for r in report.results} | {
+        ("certifier.decision", "preview")}
 
 
 def test_totals_are_right_on_every_suite_and_the_root(report):
     root = parse(render_junit(report))
-    assert {k: int(root.get(k)) for k in COUNTS} == {"tests": 9, "failures": 2, "errors": 1, "skipped": 2}
-    for element in (root, *root.findall("testsuite")):
+    assert totals(root) == {"tests": 10, "failures": 3, "errors": 1, "skipped": 2}
+    assert root.get("skipped") is None  # the JUnit XSD allows `skipped` only on a testsuite
+    assert totals(root) == counted(root)
+    for element in root.findall("testsuite"):
         assert {k: int(element.get(k)) for k in COUNTS} == counted(element)
 
 
@@ -66,7 +75,7 @@ def test_failure_message_is_bounded_and_lists_the_first_findings(make_result, ma
                         location=Location(path="a.js", line=i + 1)) for i in range(80)]
     result = make_result("x.y", Stage.SECURITY, Outcome.FAIL, findings=findings)
     root = parse(render_junit(make_report(results=[result], stages=())))
-    failure = root.find("testsuite/testcase/failure")
+    failure = root.find("testsuite[@name='security']/testcase/failure")
     assert failure.get("message").startswith("error: a.js:1: problem 0")
     assert len(failure.get("message")) <= MAX_MESSAGE + 40
     assert "30 more findings" in failure.text and "problem 49" in failure.text and "problem 50" not in failure.text
@@ -74,8 +83,8 @@ def test_failure_message_is_bounded_and_lists_the_first_findings(make_result, ma
 
 def test_an_aborted_run_shows_as_an_error(make_report):
     root = parse(render_junit(make_report(results=[], stages=(), aborted="checkout failed: tag v9 not found")))
-    (suite,) = root.findall("testsuite")
-    assert suite.get("name") == "run" and root.get("errors") == "1"
+    decision, suite = root.findall("testsuite")
+    assert decision.get("name") == "decision" and suite.get("name") == "run" and root.get("errors") == "1"
     assert "tag v9 not found" in suite.find("testcase/error").get("message")
 
 
@@ -87,19 +96,19 @@ def test_a_stage_that_errored_without_an_errored_check_still_shows(make_result, 
     by_case = cases(root)
     assert "npm registry unreachable" in by_case[("stage.build", "stage")].find("error").get("message")
     assert by_case[("stage.preview", "stage")].find("skipped") is not None
-    assert {k: int(root.get(k)) for k in COUNTS} == {"tests": 3, "failures": 0, "errors": 1, "skipped": 1}
+    assert totals(root) == {"tests": 4, "failures": 1, "errors": 1, "skipped": 1}
 
 
 def test_no_results_is_an_empty_but_valid_document(make_report):
     root = parse(render_junit(make_report(results=[], stages=())))
-    assert root.get("tests") == "0" and not root.findall("testsuite")
+    assert root.get("tests") == "1" and [s.get("name") for s in root.findall("testsuite")] == ["decision"]
 
 
 def test_hostile_report_is_well_formed_and_inert(hostile, hostile_strings):
     text = render_junit(hostile)
     root = parse(text)
     assert "<script>" not in text and "\u202e" not in text
-    case = root.find("testsuite/testcase")
+    case = root.find("testsuite[@name='specification']/testcase")
     assert case.get("name") == hostile_strings["script"]  # escaped in the XML, the same text once parsed
     assert hostile_strings["script"] in case.find("failure").get("message")
 
@@ -112,7 +121,7 @@ def test_characters_xml_forbids_never_reach_the_document(make_result, make_findi
     text = render_junit(make_report(results=results, stages=()))
     text.encode("utf-8")  # no lone surrogates
     root = parse(text)
-    assert "U+" in root.find("testsuite/testcase").get("name")
+    assert "U+" in root.find("testsuite[@name='security']/testcase").get("name")
 
 
 def test_xml_text_marks_non_characters_and_keeps_newlines():
