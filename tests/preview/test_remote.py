@@ -42,6 +42,12 @@ def test_unreadable_descriptor_is_a_descriptor_error(tmp_path):
         load_descriptor(bad)
 
 
+@pytest.fixture(autouse=True)
+def loopback_deployments(monkeypatch):
+    """The stub app listens on loopback over http: only the development switch allows that."""
+    monkeypatch.setenv("CERTIFIER_ALLOW_LOOPBACK_DEPLOYMENTS", "1")
+
+
 def _minimal_results(tmp_path, handler, extension=None):
     with StubApp(handler) as app:
         descriptor = tmp_path / "deployment.json"

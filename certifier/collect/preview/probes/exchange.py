@@ -8,14 +8,16 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from certifier.collect.preview.probes.redact import Redactor
+from certifier.core.outbound import OutboundUrlError
 
 READ_LIMIT = 256 * 1024  # bytes of an answer that are read at all
 SHOWN = 2000  # characters of a body kept in the transcript
 _KEPT_RESPONSE_HEADERS = ("content-type", "content-length", "location", "www-authenticate", "allow")
+Connect = Callable[[str, str, "int | None", float], http.client.HTTPConnection]
 
 
 @dataclass(frozen=True)
@@ -84,21 +86,23 @@ def is_json_failure(value: Any) -> bool:
     return value is _NOT_JSON
 
 
-def send(base_url: str, request: Request, *, timeout_s: float, redactor: Redactor) -> Exchange:
-    """Send `request` to `base_url` (scheme://host:port); never raises for network trouble."""
+def send(base_url: str, request: Request, *, timeout_s: float, redactor: Redactor,
+         connect: Connect | None = None) -> Exchange:
+    """Send `request` to `base_url` (scheme://host:port); never raises for network trouble. `connect`
+    makes the connection (scheme, host, port, timeout): the remote preview's reaches public addresses only."""
     url = urlsplit(base_url)
     shown_body = request.body[:SHOWN].decode("utf-8", "replace")
     if len(request.body) > SHOWN:
         shown_body += f"... ({len(request.body)} bytes)"
     exchange = Exchange(request.probe, request.method, request.path, redactor.headers(request.headers),
                         redactor.text(shown_body), len(request.body))
-    connection = _connection(url.scheme, url.hostname or "127.0.0.1", url.port, timeout_s)
+    connection = (connect or _connection)(url.scheme, url.hostname or "127.0.0.1", url.port, timeout_s)
     started = time.monotonic()
     try:
         _talk(connection, request, exchange)
     except (TimeoutError, socket.timeout):
         exchange.error = f"no answer within {timeout_s:g} s"
-    except (ConnectionError, http.client.HTTPException, OSError) as error:
+    except (ConnectionError, http.client.HTTPException, OSError, OutboundUrlError) as error:
         exchange.error = f"{type(error).__name__}: {error}"[:200]
     finally:
         exchange.latency_s = round(time.monotonic() - started, 4)

@@ -1,0 +1,40 @@
+"""An httpx transport that reaches only addresses certifier.core.outbound allows (callbacks).
+
+Each request's host is resolved once and every address checked (certifier.core.outbound_guard); the
+request is then sent to the checked address itself, with the Host header and the TLS server name
+(SNI, certificate check) still the URL's name. No second lookup happens, so a DNS answer that changes
+between validation and connection (rebinding) cannot steer the request to an internal address.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from certifier.core import outbound_guard
+from certifier.core.outbound import OutboundPolicy, literal_address
+
+
+class GuardedTransport(httpx.BaseTransport):
+    def __init__(self, policy: OutboundPolicy, **transport_options) -> None:
+        self.policy = policy
+        self._inner = httpx.HTTPTransport(trust_env=False, **transport_options)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        self.policy.check_url(str(url))
+        host = url.host
+        port = url.port or (443 if url.scheme == "https" else 80)
+        address = outbound_guard.checked_addresses(host, port, self.policy)[0]
+        if literal_address(host) is None:
+            request.url = url.copy_with(host=str(address))  # connect to the checked address, no new lookup
+            request.extensions = {**request.extensions, "sni_hostname": host}  # TLS still checks the name
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def guarded_client(policy: OutboundPolicy, **client_options) -> httpx.Client:
+    """An httpx.Client for outbound requests: guarded, no redirects, no proxies from the environment."""
+    return httpx.Client(transport=GuardedTransport(policy), follow_redirects=False, trust_env=False,
+                        **client_options)
