@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -17,7 +18,7 @@ from certifier.core.report import CheckInfo
 from certifier.report.sarif import SCHEMA_FILE_NAME, render_sarif
 from certifier.report.sarif_rules import CATALOGUE_URL, catalogue_anchor
 
-DOCS_CHECKS = rules_dir().parent / "docs" / "checks.md"
+DOCS_CHECKS = Path(__file__).resolve().parents[2] / "docs" / "checks.md"
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,95 @@
+"""Benchmark: wall time of the pre-commit hook's command, `certifier manifest DIR`, against the platform's own
+connect.yaml parser on the same file, measured in the same run, alternating, as a ratio.
+
+    .venv/bin/python -m benchmarks.manifest_hook [examples/goods-store] [rounds]
+
+The platform's parser is `ConnectorSpecificationParser` of the npm package @commercetools-connect/specification
+(YAML + its zod schema), the parser of the commercetools Connect CLI (@commercetools/cli-topic-connect). It
+is installed with npm into a temporary folder (never into the project) and run as a one-shot `node` process,
+as a hook would run it. Both sides are timed as whole processes, start-up included; certifier runs with
+compiled bytecode in a private cache folder (as pip leaves an installed package), so the first round of each
+side is a warm-up that is not counted. Target: certifier at most 0.3 s for one connector.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PLATFORM_PACKAGE = "@commercetools-connect/specification@0.0.16"
+TARGET_S = 0.3
+# A one-shot process: parse connect.yaml with the platform's parser, exit 1 on an error (like the hook).
+PARSE_SCRIPT = """
+import { readFileSync } from "node:fs";
+import { ConnectorSpecificationParser } from "@commercetools-connect/specification";
+try {
+  await new ConnectorSpecificationParser().parse(readFileSync(process.argv[2], "utf8"));
+  console.log("valid");
+} catch (error) {
+  console.log(`INVALID: ${error.message}`);
+  process.exit(1);
+}
+"""
+
+
+def install_platform_parser(folder: Path) -> Path:
+    """npm install the platform's parser into `folder`; the script that runs it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "package.json").write_text('{"name": "manifest-hook-bench", "private": true, "type": "module"}\n')
+    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error",
+                    PLATFORM_PACKAGE], cwd=folder, check=True, timeout=600)
+    script = folder / "parse.mjs"
+    script.write_text(PARSE_SCRIPT)
+    return script
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+    return time.perf_counter() - start, done.returncode, (done.stdout + done.stderr).strip().splitlines()[0:1]
+
+
+def certifier_command() -> list[str]:
+    script = Path(sys.executable).parent / "certifier"  # the console script a pre-commit environment runs
+    return [str(script)] if script.exists() else [sys.executable, "-m", "certifier.cli.main"]
+
+
+def main(argv: list[str]) -> int:
+    connector = Path(argv[0] if argv else "examples/goods-store").resolve()
+    rounds = int(argv[1]) if len(argv) > 1 else 10
+    manifest = connector / "connect.yaml"
+    with tempfile.TemporaryDirectory(prefix="manifest-hook-bench-") as temp:
+        temp_dir = Path(temp)
+        script = install_platform_parser(temp_dir / "platform")
+        ours_env = {**os.environ, "PYTHONPYCACHEPREFIX": str(temp_dir / "pycache")}
+        ours_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        ours = [*certifier_command(), "manifest", str(connector)]
+        theirs = [shutil.which("node") or "node", str(script), str(manifest)]
+        samples: dict[str, list[float]] = {"certifier": [], "platform": []}
+        for round_ in range(rounds + 1):  # round 0 warms both (bytecode, file cache) and is not counted
+            for name, command, env in (("certifier", ours, ours_env), ("platform", theirs, dict(os.environ))):
+                seconds, code, first = timed(command, env, cwd=temp_dir / "platform")
+                if round_ == 0:
+                    print(f"{name:<9} exit {code}: {first[0] if first else ''}")
+                else:
+                    samples[name].append(seconds)
+    load = os.getloadavg()[0]
+    ours_s, theirs_s = (statistics.median(samples[n]) for n in ("certifier", "platform"))
+    print(f"connector: {connector} ({manifest.stat().st_size} bytes of connect.yaml), {rounds} rounds, "
+          f"load average {load:.2f} on {os.cpu_count()} CPUs")
+    print(f"certifier manifest : median {ours_s:.3f} s (min {min(samples['certifier']):.3f})  "
+          f"target <= {TARGET_S} s: {'met' if ours_s <= TARGET_S else 'NOT met'}")
+    print(f"platform parser    : median {theirs_s:.3f} s (min {min(samples['platform']):.3f})  "
+          f"[{PLATFORM_PACKAGE}, node {subprocess.run(['node', '--version'], capture_output=True, text=True).stdout.strip()}]")
+    print(f"ratio certifier / platform: {ours_s / theirs_s:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
