@@ -24,11 +24,19 @@ class GuardedTransport(httpx.BaseTransport):
         self.policy.check_url(str(url))
         host = url.host
         port = url.port or (443 if url.scheme == "https" else 80)
-        address = outbound_guard.checked_addresses(host, port, self.policy)[0]
-        if literal_address(host) is None:
+        if literal_address(host) is not None:
+            outbound_guard.checked_addresses(host, port, self.policy)
+            return self._inner.handle_request(request)
+        request.extensions = {**request.extensions, "sni_hostname": host}  # TLS still checks the name
+        addresses = outbound_guard.checked_addresses(host, port, self.policy)
+        for number, address in enumerate(addresses, 1):
             request.url = url.copy_with(host=str(address))  # connect to the checked address, no new lookup
-            request.extensions = {**request.extensions, "sni_hostname": host}  # TLS still checks the name
-        return self._inner.handle_request(request)
+            try:
+                return self._inner.handle_request(request)
+            except httpx.ConnectError:  # e.g. an IPv6 address without a route here: try the next one
+                if number == len(addresses):
+                    raise
+        raise httpx.ConnectError(f"{host} has no address", request=request)  # not reached: one address at least
 
     def close(self) -> None:
         self._inner.close()

@@ -201,6 +201,14 @@ def test_the_guarded_transport_connects_to_the_checked_address_with_the_name_as_
             response = client.post(f"http://receiver.localhost:{port}/cb", content=b"{}")
         assert response.status_code == 204 and seen["host"] == f"receiver.localhost:{port}"
 
+        seen.clear()  # an address that does not answer: the next checked address is tried, no new lookup
+        monkeypatch.setattr(outbound_guard, "resolve", lambda host, port: [
+            outbound_guard.ipaddress.ip_address("127.0.0.2"), outbound_guard.ipaddress.ip_address("127.0.0.1")])
+        with guarded_client(OutboundPolicy(allow_loopback=True)) as client:
+            assert client.post(f"http://dual.localhost:{port}/cb", content=b"{}").status_code == 204
+        assert seen["host"] == f"dual.localhost:{port}"
+        monkeypatch.undo()
+
         seen.clear()
         resolver = Rebinding(["127.0.0.1"])
         monkeypatch.setattr(socket, "getaddrinfo", resolver.getaddrinfo)
