@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
 import click
 
-from certifier.core.model import CheckResult, Outcome, Stage
+from certifier.core.model import CheckResult, Stage
+from certifier.core.report import StageRun
 from certifier.certify import RunRequest, certify
 
 
 def certify_and_print(request: RunRequest, fmt: str) -> int:
-    progress = _progress_bar() if fmt == "text" and _interactive() else None
+    progress = _progress_for(fmt)
     with progress or _nothing():
         outcome = certify(request, progress.hook if progress else None)
     if fmt == "json":
@@ -26,6 +28,14 @@ def certify_and_print(request: RunRequest, fmt: str) -> int:
         click.echo(render_text(outcome.report, paths={k: str(v) for k, v in outcome.paths.items()}))
     _warn_if_not_contained(outcome.report.provenance.isolation)
     return outcome.exit_code
+
+
+def _progress_for(fmt: str) -> "_LiveLine | _StageLines | None":
+    """On an interactive terminal, one live line; otherwise (CI, a log file) one line per stage start and end,
+    so that a long build never looks hung. Only for text output: `--format json` keeps stderr quiet too."""
+    if fmt != "text":
+        return None
+    return _LiveLine() if _interactive() else _StageLines()
 
 
 def _warn_if_not_contained(isolation: dict[str, str] | None) -> None:
@@ -106,20 +116,50 @@ class _nothing:
         return False
 
 
-class _progress_bar:
-    """A rich progress display on stderr: one line per stage, advanced as results arrive."""
+class _StageLines:
+    """Plain lines on stderr, one when a stage starts and one when it ends, with the elapsed time:
+    `[   3.2s] security: started` / `[  41.0s] security: fail in 37.8 s (2 fail, 4 pass)`."""
+
+    def __init__(self, stream=None, clock=time.monotonic) -> None:
+        self._stream = stream
+        self._clock = clock
+        self._t0 = clock()
+
+    def __enter__(self):
+        self._line("fetching the connector and reading connect.yaml")
+        return self
+
+    def __exit__(self, kind, *exc):
+        self._line("done: decided, reports written" if kind is None else f"stopped: {kind.__name__}")
+        return False
+
+    def hook(self, kind: str, item: object) -> None:
+        if kind == "stage-start" and isinstance(item, Stage):
+            self._line(f"{item.value}: started")
+        elif kind == "stage-end" and isinstance(item, StageRun):
+            self._line(f"{item.stage.value}: {item.outcome.value} in {item.duration_s:.1f} s ({item.summary})")
+
+    def _line(self, text: str) -> None:
+        click.echo(f"[{self._clock() - self._t0:7.1f}s] {text}", err=self._stream is None, file=self._stream)
+
+
+class _LiveLine:
+    """One line on an interactive terminal, updated in place (rich, transient): the stages done with their
+    outcome, the running ones with their count of results, and the elapsed time."""
 
     def __init__(self) -> None:
         from rich.console import Console
-        from rich.progress import Progress, SpinnerColumn, TextColumn
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+        self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                                   console=Console(stderr=True), transient=True)
-        self._tasks: dict[Stage, int] = {}
-        self._counts: dict[Stage, int] = {}
+        self._task = None
+        self._running: dict[Stage, int] = {}
+        self._done: list[str] = []
 
     def __enter__(self):
         self._progress.__enter__()
+        self._task = self._progress.add_task("fetching the connector")
         return self
 
     def __exit__(self, *exc):
@@ -127,10 +167,14 @@ class _progress_bar:
 
     def hook(self, kind: str, item: object) -> None:
         if kind == "stage-start" and isinstance(item, Stage):
-            self._tasks[item] = self._progress.add_task(f"{item.value}: running")
-            self._counts[item] = 0
-        elif kind == "result" and isinstance(item, CheckResult) and item.stage in self._tasks:
-            self._counts[item.stage] += 1
-            mark = "" if item.outcome in (Outcome.PASS, Outcome.NOT_APPLICABLE) else f" (last: {item.check_id} {item.outcome.value})"
-            self._progress.update(self._tasks[item.stage],
-                                  description=f"{item.stage.value}: {self._counts[item.stage]} results{mark}")
+            self._running[item] = 0
+        elif kind == "result" and isinstance(item, CheckResult) and item.stage in self._running:
+            self._running[item.stage] += 1
+        elif kind == "stage-end" and isinstance(item, StageRun):
+            self._running.pop(item.stage, None)
+            self._done.append(f"{item.stage.value} {item.outcome.value}")
+        else:
+            return
+        running = [f"{stage.value} ({n} results)" for stage, n in self._running.items()]
+        parts = ([", ".join(self._done)] if self._done else []) + ([f"running: {', '.join(running)}"] if running else [])
+        self._progress.update(self._task, description=" \u00b7 ".join(parts))

@@ -78,6 +78,26 @@ def md_escape(value: Any, limit: int = 500) -> str:
     return _LEADING_ORDERED.sub(r"\1\\\2", text)
 
 
+# Absolute paths under the usual homes of checkouts, caches and workspaces: the job summary is published,
+# and it must not tell the world how the machine that ran it is laid out.
+_LOCAL_PATH = re.compile(r"(?<![\w.~-])/(?:tmp|root|home|Users|var|private|work|builds|github|runner|__w)"
+                         r"/[^\s'\"`<>|)\]]*")
+LOCAL_PATH_MARK = "<local path>"
+
+
+def scrub_local_paths(text: str) -> str:
+    """Replace absolute paths of the machine (/tmp/..., /root/..., /home/...) by a marker."""
+    return _LOCAL_PATH.sub(LOCAL_PATH_MARK, text)
+
+
+def public_source(source: str) -> str:
+    """A repository URL as it is; a local path (which says nothing to a reader elsewhere) by its folder name."""
+    if "://" in source or re.match(r"^[\w.-]+@[\w.-]+:", source):
+        return source
+    name = source.rstrip("/").rsplit("/", 1)[-1] or source
+    return f"{name} (a local repository)"
+
+
 def _bounded(value: Any, max_str: int, max_items: int, depth: int) -> Any:
     if isinstance(value, str):
         return truncate(value, max_str)

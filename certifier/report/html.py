@@ -1,15 +1,21 @@
 """The reviewer's HTML report: one self-contained file (inline CSS, no scripts, no external assets).
 
-All connector-controlled text is escaped by Jinja2 autoescape and made inert by the environment's
-finalize hook (see certifier.report.templating); no URL taken from a report is ever turned into a
-link: the only links are in-page anchors built from fingerprints (see view.anchor_for).
+It leads with the verdict in one sentence and the blocking problems, grouped by root cause with their fix
+(certifier.report.problems); warnings and review items follow, then every check folded into counts.
+All connector-controlled text is escaped by Jinja2 autoescape and made inert by the environment's finalize
+hook (see certifier.report.templating). No URL taken from a report is ever turned into a link: the only links
+that leave the page are built by certifier (the certified commit on GitHub, GitLab or Bitbucket, advisory
+pages for ids of known shapes); the others are in-page anchors (see view.anchor_for).
 """
 
 from __future__ import annotations
 
+from certifier.core.decision import FindingStatus
+from certifier.core.model import Outcome, Severity
 from certifier.core.report import Report
+from certifier.report.problems import delta_of, headline, problems, skipped_stages
 from certifier.report.templating import html_env
-from certifier.report.view import grouped, not_completed, outcome_counts
+from certifier.report.view import grouped, outcome_counts, results_with, timing_rows
 
 TEMPLATE = "report.html.j2"
 
@@ -17,12 +23,24 @@ TEMPLATE = "report.html.j2"
 def render_html(report: Report) -> str:
     """Render `report` (ideally sealed, so its digest shows) as one HTML document."""
     stage_groups, anchors = grouped(report)
+    every = problems(report)
+    fix = [p for p in every if p.status is FindingStatus.BLOCKS]
     return html_env().get_template(TEMPLATE).render(
         report=report,
         decision=report.decision,
         provenance=report.provenance,
+        headline=headline(report, fix),
+        delta=delta_of(report),
+        fix=fix,
+        review=[p for p in every if p.status is FindingStatus.NEEDS_REVIEW],
+        warnings=[p for p in every if p.status in (FindingStatus.ADVISORY, None) and p.severity is not Severity.INFO],
+        waived=[p for p in every if p.status is FindingStatus.WAIVED],
+        errored=results_with(report, Outcome.ERROR),
+        passed=results_with(report, Outcome.PASS),
+        not_applicable=results_with(report, Outcome.NOT_APPLICABLE),
+        skipped_stages=skipped_stages(report),
         stage_groups=stage_groups,
         anchors=anchors,
         totals=outcome_counts(report.results),
-        not_completed=not_completed(report),
+        timings=timing_rows(report),
     )

@@ -1,19 +1,20 @@
-"""The GitHub job summary: verdict, stages, blocking findings first (bounded), then counts.
+"""The GitHub job summary: the verdict in one sentence, the problems to fix with their fix (bounded), what
+could not run, items for a reviewer, the warnings, then the stage table.
 
-Written with the Markdown environment of certifier.report.templating: every value is escaped by
-md_escape (Markdown and the HTML GitHub accepts inside Markdown) unless the template marks it as
-certifier-written with `MdSafe`.
+Written with the Markdown environment of certifier.report.templating: every value is escaped by md_escape
+(Markdown and the HTML GitHub accepts inside Markdown), after absolute paths of the machine that ran it are
+replaced (escape.scrub_local_paths), unless the template marks it as certifier-written with `MdSafe`.
 """
 
 from __future__ import annotations
 
 from certifier.core.decision import DecisionKind, FindingStatus
-
 from certifier.core.model import Outcome, Severity
-
 from certifier.core.report import Report
+from certifier.report.escape import public_source
+from certifier.report.problems import delta_of, headline, problems, skipped_stages
 from certifier.report.templating import MdSafe, markdown_env
-from certifier.report.view import all_findings, blocking_findings, grouped, not_completed, outcome_counts, with_status
+from certifier.report.view import grouped, not_completed, outcome_counts, results_with
 
 TEMPLATE = "summary.md.j2"
 DEFAULT_LIMIT = 50
@@ -34,29 +35,33 @@ OUTCOME_LABEL = {
 }
 
 
-def _other_counts(report: Report, blocking: set[str]) -> dict[str, int]:
-    others = [f for _, f in all_findings(report) if f.fingerprint not in blocking]
-    return {
-        "errors": sum(f.severity is Severity.ERROR for f in others),
-        "warnings": sum(f.severity is Severity.WARNING for f in others),
-        "review": len(with_status(report, FindingStatus.NEEDS_REVIEW)),
-    }
-
-
 def render_markdown(report: Report, *, limit: int = DEFAULT_LIMIT) -> str:
-    """Markdown for $GITHUB_STEP_SUMMARY: blocking findings are those the sealed decision says block."""
-    blocking = blocking_findings(report)
+    """Markdown for $GITHUB_STEP_SUMMARY: the problems are those the sealed decision says block."""
+    every = problems(report)
+    fix = [p for p in every if p.status is FindingStatus.BLOCKS]
+    review = [p for p in every if p.status is FindingStatus.NEEDS_REVIEW]
+    warnings = [p for p in every if p.status in (FindingStatus.ADVISORY, None) and p.severity is not Severity.INFO]
     stage_groups, _ = grouped(report)
     return markdown_env().get_template(TEMPLATE).render(
         report=report,
         decision=report.decision,
         provenance=report.provenance,
+        source=public_source(report.provenance.source),
+        headline=headline(report, fix),
+        delta=delta_of(report),
         icon=KIND_ICON[report.decision.kind],
         labels=OUTCOME_LABEL,
         stage_groups=stage_groups,
         totals=outcome_counts(report.results),
-        blocking=blocking[:limit],
-        more=max(0, len(blocking) - limit),
+        skipped=skipped_stages(report),
+        fix=fix[:limit],
+        more=max(0, len(fix) - limit),
+        review=review[:limit],
+        more_review=max(0, len(review) - limit),
+        warnings=warnings[:limit],
+        more_warnings=max(0, len(warnings) - limit),
         errored=not_completed(report, [Outcome.ERROR])[:limit],
-        others=_other_counts(report, {f.fingerprint for _, f in blocking}),
+        others={"passed": len(results_with(report, Outcome.PASS)),
+                "not_applicable": len(results_with(report, Outcome.NOT_APPLICABLE)),
+                "waived": sum(p.status is FindingStatus.WAIVED for p in every)},
     )

@@ -16,7 +16,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from certifier.core.paths import templates_dir
-from certifier.report.escape import bounded_json, md_escape, safe_text, truncate
+from certifier.report.escape import bounded_json, md_escape, safe_text, scrub_local_paths, truncate
+from certifier.report.problems import Link, Problem, plural
 from certifier.report.view import OUTCOMES
 
 
@@ -41,7 +42,26 @@ def _finalize_markdown(value: Any) -> Any:
         return ""
     if isinstance(value, MdSafe):
         return value
-    return md_escape(value) if isinstance(value, str) else value
+    return md_escape(scrub_local_paths(value)) if isinstance(value, str) else value
+
+
+def md_link(link: Link) -> MdSafe:
+    """[text](url) for a URL certifier built (problems.SourceLinks, advisory_link); plain escaped text else."""
+    text = md_escape(scrub_local_paths(link.text))
+    return MdSafe(f"[{text}]({link.url})" if link.url else text)
+
+
+def md_where(problem: Problem) -> MdSafe:
+    """The main place of a problem, linked to the certified commit when the host is known."""
+    if not problem.places:
+        return MdSafe(md_escape(scrub_local_paths(problem.where())))
+    first = problem.places[0]
+    more = f" (+{len(problem.places) - 1} more)" if len(problem.places) > 1 else ""
+    return MdSafe(md_link(Link(first.display(), first.url)) + more)
+
+
+def md_advisories(problem: Problem) -> MdSafe:
+    return MdSafe(", ".join(md_link(a.link) for a in problem.advisories))
 
 
 def _short(value: Any, length: int = 12) -> str:
@@ -68,7 +88,7 @@ def _environment(*, autoescape: bool, finalize, keep_trailing_newline: bool = Fa
         keep_trailing_newline=keep_trailing_newline,
     )
     env.filters.update(short=_short, seconds=_seconds, evidence=bounded_json, truncate_text=truncate,
-                       value=_plain_value, oneline=_oneline)
+                       value=_plain_value, oneline=_oneline, plural=plural)
     env.globals.update(OUTCOMES=OUTCOMES)
     return env
 
@@ -82,8 +102,7 @@ def html_env() -> Environment:
 @lru_cache(maxsize=1)
 def markdown_env() -> Environment:
     env = _environment(autoescape=False, finalize=_finalize_markdown, keep_trailing_newline=True)
-    env.filters["md"] = md_escape
-    env.filters["safe_md"] = MdSafe
+    env.filters.update(md=md_escape, safe_md=MdSafe, md_where=md_where, md_advisories=md_advisories)
     return env
 
 

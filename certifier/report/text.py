@@ -1,7 +1,9 @@
 """The terminal summary printed by `certifier run`: plain text, no colour, no terminal control.
 
-Connector text is made inert (escape sequences and bidi controls become visible `<U+001B>` markers)
-so a hostile message cannot rewrite the reader's terminal.
+It leads with the verdict in one sentence and the top problems with their fix (certifier.report.problems),
+then what could not run, what else there is, and the next steps. Connector text is made inert (escape
+sequences and bidi controls become visible `<U+001B>` markers) so a hostile message cannot rewrite the
+reader's terminal.
 """
 
 from __future__ import annotations
@@ -9,28 +11,48 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from certifier.core.model import Outcome
-
+from certifier.core.decision import FindingStatus
+from certifier.core.model import Outcome, Severity
 from certifier.core.report import Report
+from certifier.report.problems import Problem, delta_of, headline, plural, problems, skipped_stages
 from certifier.report.templating import text_env
-from certifier.report.view import blocking_findings, not_completed, outcome_counts
+from certifier.report.view import not_completed, outcome_counts
 
 TEMPLATE = "summary.txt.j2"
 
 
-def render_text(report: Report, *, paths: Mapping[str, Path] | None = None, limit: int = 20) -> str:
-    """Verdict, counts per outcome, blocking findings with file:line, checks that could not run,
-    and where the written reports are (`paths`, as returned by write_all)."""
-    blocking = blocking_findings(report)
+def render_text(report: Report, *, paths: Mapping[str, Path | str] | None = None, limit: int = 10) -> str:
+    """Verdict, top `limit` problems with their fix, checks that could not run, next steps, and where the
+    written reports are (`paths`, as returned by write_all)."""
+    every = problems(report)
+    fix = [p for p in every if p.status is FindingStatus.BLOCKS]
     errored = not_completed(report, [Outcome.ERROR])
     return text_env().get_template(TEMPLATE).render(
         report=report,
         decision=report.decision,
         provenance=report.provenance,
+        headline=headline(report, fix),
+        delta=delta_of(report),
         totals=outcome_counts(report.results),
-        blocking=blocking[:limit],
-        more=max(0, len(blocking) - limit),
+        skipped=skipped_stages(report),
+        fix=fix[:limit],
+        more=max(0, len(fix) - limit),
         errored=errored[:limit],
         more_errored=max(0, len(errored) - limit),
-        paths=dict(paths or {}),
+        review=[p for p in every if p.status is FindingStatus.NEEDS_REVIEW],
+        others=_others(every),
+        paths={name: str(path) for name, path in (paths or {}).items()},
     )
+
+
+def _others(every: list[Problem]) -> list[str]:
+    """'2 warnings', '1 item for a reviewer', '1 waived': what the HTML report shows below the problems."""
+    warnings = sum(p.status in (FindingStatus.ADVISORY, None) and p.severity is not Severity.INFO for p in every)
+    review = sum(p.status is FindingStatus.NEEDS_REVIEW for p in every)
+    waived = sum(p.status is FindingStatus.WAIVED for p in every)
+    out = [plural(warnings, "warning")] if warnings else []
+    if review:
+        out.append(f"{plural(review, 'item')} for a reviewer")
+    if waived:
+        out.append(f"{waived} waived")
+    return out

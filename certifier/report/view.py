@@ -141,3 +141,39 @@ def blocking_findings(report: Report) -> list[tuple[CheckResult, Finding]]:
 def not_completed(report: Report, outcomes: Iterable[Outcome] = NOT_COMPLETED) -> list[CheckResult]:
     wanted = set(outcomes)
     return [r for r in report.results if r.outcome in wanted]
+
+
+# Human names of the report's timings: durations in seconds, except the counts named in TIMING_COUNTS.
+TIMING_LABELS = {
+    "fetch_s": "Fetch the repository at the tag",
+    "inventory_s": "Read connect.yaml and the apps",
+    "checks_s": "Run the checks (all stages)",
+    "total_s": "Total",
+    "cache_hits": "Results reused from the cache",
+}
+TIMING_COUNTS = frozenset({"cache_hits"})
+
+
+@dataclass(frozen=True)
+class TimingRow:
+    label: str
+    value: str  # "1.25 s" or a count
+    key: str  # the report's own key, for whoever looks it up in report.json
+
+
+def timing_rows(report: Report) -> list[TimingRow]:
+    """The run's timings in reading order (stages, then the known phases, then anything else, total last)."""
+    rows = [TimingRow(f"Stage: {run.stage.value}", f"{run.duration_s:.2f} s", f"stages.{run.stage.value}")
+            for run in report.stages if run.started_at is not None or run.duration_s]
+    known = [key for key in TIMING_LABELS if key in report.timings and key != "total_s"]
+    other = sorted(key for key in report.timings if key not in TIMING_LABELS)
+    for key in [*known, *other, *(["total_s"] if "total_s" in report.timings else [])]:
+        value = report.timings[key]
+        label = TIMING_LABELS.get(key) or key.removesuffix("_s").replace("_", " ").capitalize()
+        shown = f"{value:g}" if key in TIMING_COUNTS else f"{float(value):.2f} s"
+        rows.append(TimingRow(label, shown, key))
+    return rows
+
+
+def results_with(report: Report, outcome: Outcome) -> list[CheckResult]:
+    return [r for r in report.results if r.outcome is outcome]

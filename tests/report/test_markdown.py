@@ -80,17 +80,23 @@ def summary(report):
     return render_markdown(seal(report))
 
 
-def test_summary_has_verdict_stage_table_and_blocking_findings(summary):
-    assert summary.startswith("## \u274c Rejected \u00b7 preview stage")
+def test_summary_leads_with_the_problems_and_their_fixes(summary):
+    assert summary.startswith("## \u274c Rejected \u00b7 preview stage\n\n2 problems block the preview stage")
     table = rows(summary)
     assert table[0].startswith("| Stage | Outcome | pass | fail | warn | error | skip | not-applicable |")
     assert any(row.startswith("| security | \U0001f6a7 **error** (could not run) |") for row in table)
     assert any(row.startswith("| specification | \u274c fail |") for row in table)
-    assert "### Blocking findings (2)" in summary
-    assert "connect.yaml:7 (connect.yaml deployAs.0.endpoint)" in summary
+    assert "### Fix these (2)" in summary
+    assert "1. **endpoint must start with '/'**<br>\n   connect.yaml:7 \u00b7 spec.endpoint<br>\n" in summary
+    assert "   **Fix:** Write the endpoint as /service." in summary
     assert "hello-service/package.json:3" in summary
-    assert summary.index("### Blocking findings") < summary.index("**Other findings:** 2 warnings")
+    assert summary.index("### Fix these") < summary.index("### Warnings (1)") < summary.index("| Stage |")
     assert "- **sec.sast** (hello-service): semgrep timed out after 120 s" in summary
+
+
+def test_summary_lists_its_warnings(summary):
+    warnings = summary[summary.index("### Warnings (1)"):summary.index("| Stage |")]
+    assert "- console.log in request path \u00b7 hello-service/src/index.js:12 \u00b7 sec.console-log" in warnings
 
 
 def test_blocking_findings_are_those_the_decision_sealed(make_report, make_results, make_verdicts):
@@ -99,26 +105,40 @@ def test_blocking_findings_are_those_the_decision_sealed(make_report, make_resul
     assert warning.severity is Severity.WARNING
     sealed = seal(make_report(results=results, verdicts=make_verdicts(results, blocking={warning.fingerprint})))
     summary = render_markdown(sealed)
-    assert "### Blocking findings (1)" in summary and "console.log in request path" in summary
-    assert "endpoint must start" not in summary
+    fix = summary[summary.index("### Fix these (1)"):]
+    assert "console.log in request path" in fix
+    assert "endpoint must start" not in summary[:summary.index("### Warnings")]
 
 
-def test_blocking_findings_are_bounded(make_report, make_result, make_finding):
+def test_blocking_problems_are_bounded(make_report, make_result, make_finding):
     findings = [make_finding(f"problem {n}", path="a.js", line=n, check="sec.sast") for n in range(1, 121)]
     report = make_report(results=[make_result("sec.sast", Stage.SECURITY, "fail", findings=findings)])
     summary = render_markdown(seal(report), limit=50)
-    assert "### Blocking findings (120)" in summary
-    assert summary.count("| error | sec.sast |") == 50
-    assert "and 70 more blocking findings" in summary
+    assert "### Fix these (120)" in summary
+    assert summary.count(" \u00b7 sec.sast<br>") == 50
+    assert "and 70 more blocking problems" in summary
+
+
+def test_no_local_path_of_the_machine_is_shown(make_report, make_result, make_finding):
+    from certifier.core.report import Provenance
+
+    finding = make_finding("cannot read /tmp/certifier-abc/checkout/src/a.js", path="src/a.js", line=1)
+    report = make_report(
+        results=[make_result("sec.sast", Stage.SECURITY, "fail", findings=[finding]),
+                 make_result("sec.secrets", Stage.SECURITY, "error", summary="crashed in /root/.cache/certifier/x")],
+        provenance=Provenance(source="/home/runner/work/acme/connector", tag="v1.0.0", commit="c" * 40))
+    summary = render_markdown(seal(report))
+    for local in ("/tmp/", "/root/", "/home/"):
+        assert local not in summary
+    assert "connector (a local repository)" in summary and "&lt;local path&gt;" in summary
 
 
 def test_every_table_row_keeps_its_columns_with_hostile_text(hostile):
     summary = render_markdown(seal(hostile))
     table = rows(summary)
     stage_rows = [r for r in table if cells(r) == 8]
-    finding_rows = [r for r in table if r.startswith("| error |")]
-    assert finding_rows and all(cells(r) == 5 for r in finding_rows)
     assert len(stage_rows) >= 6
+    assert "### Fix these" in summary
     assert "<script" not in summary and "<img" not in summary
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in summary
     assert "\u202e" not in summary
@@ -131,4 +151,4 @@ def test_positive_summary_says_no_blocking_findings(make_report, make_result):
                          kind=DecisionKind.POSITIVE, verdict=Verdict.ACCEPTED)
     summary = render_markdown(seal(report))
     assert summary.startswith("## \u2705 Accepted")
-    assert "### No blocking findings" in summary
+    assert "### No blocking problems" in summary
