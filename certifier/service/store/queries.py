@@ -115,3 +115,18 @@ def delivery_counts(db: Database) -> dict[str, int]:
     with db.read() as session:
         return {state: int(count) for state, count in
                 session.execute(select(DeliveryRow.state, func.count()).group_by(DeliveryRow.state)).all()}
+
+
+def newest_certified_report(db: Database, connector_key: str | None, *, before_run: str) -> ReportRow | None:
+    """The newest report (latest revision) of the newest finished run with a positive decision of the same
+    connector, other than `before_run`: the baseline a new run's delta compares with. None without a key."""
+    if not connector_key:
+        return None
+    run_id = (select(RunRow.id)
+              .where(RunRow.connector_key == connector_key, RunRow.id != before_run, RunRow.status == "done",
+                     RunRow.decision_kind == "positive")
+              .order_by(RunRow.finished_at.desc(), RunRow.created_at.desc(), RunRow.id.desc()).limit(1)
+              .scalar_subquery())
+    with db.read() as session:
+        return session.scalar(select(ReportRow).where(ReportRow.run_id == run_id)
+                              .order_by(ReportRow.revision.desc()).limit(1))
