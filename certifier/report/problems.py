@@ -118,7 +118,11 @@ class Delta:
     def line(self) -> str:
         parts = [f"{self.counts.get(word, 0)} {word}" for word in ("new", "fixed", "unchanged", "waived")
                  if self.counts.get(word, 0) or word in ("new", "fixed")]
-        return f"{', '.join(parts)} since {self.baseline}"
+        return f"{', '.join(parts)} {'finding' if self.total == 1 else 'findings'} since {self.baseline}"
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 def problems(report: Report, statuses: Iterable[FindingStatus] | None = None) -> list[Problem]:

@@ -159,7 +159,7 @@ def test_delta_is_shown_when_the_run_had_a_baseline(hosted):
              "fingerprints": {"new": fix[:1], "unchanged": fix[1:2], "fixed": ["f" * 32], "waived": []}}
     html = render_html(hosted.model_copy(update={"delta": delta}))
     text = text_of(html)
-    assert "1 new, 1 fixed, 1 unchanged since v1.0.0" in text
+    assert "1 new, 1 fixed, 1 unchanged findings since v1.0.0" in text
     assert html.count('class="delta delta-new"') == 1 and html.count('class="delta delta-unchanged"') == 1
     assert "1 problem fixed since v1.0.0: " + "f" * 12 in text
     plain = render_html(hosted)

@@ -189,11 +189,11 @@ def test_delta_is_read_defensively_and_marks_each_problem(six):
              "counts": {"new": 1, "unchanged": 1, "fixed": 2, "waived": 0},
              "fingerprints": {"new": [new], "unchanged": [unchanged], "fixed": ["a" * 32, "b" * 32], "waived": []}}
     report = six.model_copy(update={"delta": delta})
-    assert delta_of(report).line() == "1 new, 2 fixed, 1 unchanged since v0.9.0"
+    assert delta_of(report).line() == "1 new, 2 fixed, 1 unchanged findings since v0.9.0"
     marked = {p.key: p.delta for p in problems(report)}
     assert marked[fix[0].key] == "new" and marked[fix[1].key] == "unchanged" and marked[fix[2].key] is None
     odd = six.model_copy(update={"delta": {"baseline": None, "counts": None, "fingerprints": {"new": [1, None]}}})
-    assert delta_of(odd).line() == "0 new, 0 fixed since the baseline"
+    assert delta_of(odd).line() == "0 new, 0 fixed findings since the baseline"
 
 
 def test_headline_and_plurals(six, make_report, make_result):
