@@ -132,3 +132,33 @@ def test_the_report_of_a_remote_preview_shows_answers_bounded_and_masked(tmp_pat
     assert MASK in report  # the secret was there, masked
     bodies = [e["response_body"] for r in results for e in (r.evidence or {}).get("transcript", [])]
     assert bodies and max(map(len, bodies)) <= exchange_module.SHOWN + 40
+
+
+def test_an_answer_dripped_a_byte_at_a_time_is_cut_at_the_deadline(monkeypatch):
+    """Each byte arrives within the socket timeout, so only a deadline for the whole answer ends it."""
+    monkeypatch.setenv(remote.LOOPBACK_SWITCH, "1")
+    monkeypatch.setattr(exchange_module, "READ_GRACE_S", 0.5)
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip():
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+        while not stop.is_set():
+            try:
+                conn.sendall(b"x")
+            except OSError:
+                break
+            time.sleep(0.05)
+        conn.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    started = time.monotonic()
+    answer = _hello(f"http://127.0.0.1:{server.getsockname()[1]}/hello").send(
+        Request("probe", "GET", "/hello"), timeout_s=1)
+    elapsed = time.monotonic() - started
+    stop.set()
+    server.close()
+    assert answer.status == 200 and 0 < len(answer.raw_text) < 100
+    assert elapsed < 3

@@ -16,6 +16,7 @@ from certifier.core.outbound import OutboundUrlError
 
 READ_LIMIT = 256 * 1024  # bytes of an answer that are read at all
 SHOWN = 2000  # characters of a body kept in the transcript
+READ_GRACE_S = 5.0  # after the request's timeout, time left to read the rest of an answer
 _KEPT_RESPONSE_HEADERS = ("content-type", "content-length", "location", "www-authenticate", "allow")
 Connect = Callable[[str, str, "int | None", float], http.client.HTTPConnection]
 
@@ -99,7 +100,7 @@ def send(base_url: str, request: Request, *, timeout_s: float, redactor: Redacto
     connection = (connect or _connection)(url.scheme, url.hostname or "127.0.0.1", url.port, timeout_s)
     started = time.monotonic()
     try:
-        _talk(connection, request, exchange)
+        _talk(connection, request, exchange, deadline=started + timeout_s + READ_GRACE_S)
     except (TimeoutError, socket.timeout):
         exchange.error = f"no answer within {timeout_s:g} s"
     except (ConnectionError, http.client.HTTPException, OSError, OutboundUrlError) as error:
@@ -111,7 +112,7 @@ def send(base_url: str, request: Request, *, timeout_s: float, redactor: Redacto
     return exchange
 
 
-def _talk(connection: http.client.HTTPConnection, request: Request, exchange: Exchange) -> None:
+def _talk(connection: http.client.HTTPConnection, request: Request, exchange: Exchange, *, deadline: float) -> None:
     try:
         connection.request(request.method, request.path, body=request.body or None, headers=request.headers)
     except (BrokenPipeError, ConnectionResetError):
@@ -120,11 +121,25 @@ def _talk(connection: http.client.HTTPConnection, request: Request, exchange: Ex
     exchange.status = response.status
     exchange.response_headers = {name.lower(): value[:200] for name, value in response.getheaders()
                                  if name.lower() in _KEPT_RESPONSE_HEADERS}
-    try:
-        raw = response.read(READ_LIMIT)
-    except (ConnectionError, http.client.IncompleteRead) as error:
-        raw = getattr(error, "partial", b"") or b""
-    exchange.raw_text = raw.decode("utf-8", "replace")
+    exchange.raw_text = _read_bounded(response, deadline).decode("utf-8", "replace")
+
+
+def _read_bounded(response: http.client.HTTPResponse, deadline: float) -> bytes:
+    """At most READ_LIMIT bytes, and no more once the deadline has passed (an app that sends its answer a
+    byte at a time, each within the socket timeout, would otherwise hold the probe for hours)."""
+    chunks, size = [], 0
+    while size < READ_LIMIT and time.monotonic() < deadline:
+        try:
+            chunk = response.read1(min(64 * 1024, READ_LIMIT - size))
+        except (ConnectionError, http.client.IncompleteRead) as error:  # keep what did arrive
+            chunk = getattr(error, "partial", b"") or b""
+            chunks.append(chunk[: READ_LIMIT - size])
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _connection(scheme: str, host: str, port: int | None, timeout_s: float) -> http.client.HTTPConnection:
