@@ -40,10 +40,11 @@ class OutboundPolicy:
     """`allow_loopback` is a development switch: loopback addresses (http or https) are then allowed."""
 
     allow_loopback: bool = False
+    switch: str = "a development switch"  # how the operator allows loopback, for messages
 
     def check_url(self, url: str, what: str = "URL") -> SplitResult:
         """The URL split into parts, or OutboundUrlError naming the first problem."""
-        return check_url(url, what=what, allow_loopback=self.allow_loopback)
+        return check_url(url, what=what, allow_loopback=self.allow_loopback, switch=self.switch)
 
     def check_address(self, address: IPAddress, host: str) -> None:
         problem = address_problem(address)
@@ -52,7 +53,8 @@ class OutboundPolicy:
             raise OutboundUrlError(f"{shown} is {problem}; only public addresses may be contacted")
 
 
-def check_url(url: str, *, what: str = "URL", allow_loopback: bool = False) -> SplitResult:
+def check_url(url: str, *, what: str = "URL", allow_loopback: bool = False,
+              switch: str = "a development switch") -> SplitResult:
     if not isinstance(url, str) or not url:
         raise OutboundUrlError(f"{what} must be a non-empty string")
     if len(url) > MAX_URL_CHARS:
@@ -80,8 +82,8 @@ def check_url(url: str, *, what: str = "URL", allow_loopback: bool = False) -> S
         raise OutboundUrlError(f"{what} has port 0")
     loopback = is_loopback_host(host)
     if parts.scheme.lower() == "http" and not (allow_loopback and loopback):
-        raise OutboundUrlError(f"{what} must use https:// (plain http is allowed only to loopback, and only on a "
-                               "development server started with its loopback flag)")
+        raise OutboundUrlError(f"{what} must use https:// (plain http is allowed only to loopback, and only with "
+                               f"{switch}, for development)")
     if loopback and allow_loopback:
         return parts
     if host.rstrip(".") == "localhost" or host.rstrip(".").endswith(".localhost") or host in LOOPBACK_NAMES:

@@ -76,7 +76,8 @@ def load_descriptor(path: Path) -> list[RemoteApp]:
 
 def deployment_policy() -> OutboundPolicy:
     """Public https:// addresses only, unless the development switch allows loopback."""
-    return OutboundPolicy(allow_loopback=os.environ.get(LOOPBACK_SWITCH, "").strip().lower() in ("1", "true", "yes"))
+    allowed = os.environ.get(LOOPBACK_SWITCH, "").strip().lower() in ("1", "true", "yes")
+    return OutboundPolicy(allow_loopback=allowed, switch=f"{LOOPBACK_SWITCH}=1")
 
 
 def validate(data: Any, policy: OutboundPolicy | None = None, *, resolve: bool = False) -> list[str]:
