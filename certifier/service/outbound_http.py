@@ -8,6 +8,8 @@ between validation and connection (rebinding) cannot steer the request to an int
 
 from __future__ import annotations
 
+import threading
+
 import httpx
 
 from certifier.core import outbound_guard
@@ -15,9 +17,26 @@ from certifier.core.outbound import OutboundPolicy, literal_address
 
 
 class GuardedTransport(httpx.BaseTransport):
+    MAX_POOLS = 64  # receiver host names with a connection pool of their own; the oldest is closed beyond
+
     def __init__(self, policy: OutboundPolicy, **transport_options) -> None:
         self.policy = policy
-        self._inner = httpx.HTTPTransport(trust_env=False, **transport_options)
+        self._options = transport_options
+        self._inner = httpx.HTTPTransport(trust_env=False, **transport_options)  # for literal addresses
+        self._pools: dict[str, httpx.HTTPTransport] = {}
+        self._lock = threading.Lock()
+
+    def _pool(self, host: str) -> httpx.HTTPTransport:
+        """One connection pool per host name: pools are keyed by the address connected to, and two names
+        on one address (a CDN) must not share a TLS connection made for the other name."""
+        with self._lock:
+            pool = self._pools.pop(host, None)
+            if pool is None:
+                pool = httpx.HTTPTransport(trust_env=False, **self._options)
+                if len(self._pools) >= self.MAX_POOLS:
+                    self._pools.pop(next(iter(self._pools))).close()
+            self._pools[host] = pool  # most recently used last
+            return pool
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
@@ -29,10 +48,11 @@ class GuardedTransport(httpx.BaseTransport):
             return self._inner.handle_request(request)
         request.extensions = {**request.extensions, "sni_hostname": host}  # TLS still checks the name
         addresses = outbound_guard.checked_addresses(host, port, self.policy)
+        pool = self._pool(host.lower())
         for number, address in enumerate(addresses, 1):
             request.url = url.copy_with(host=str(address))  # connect to the checked address, no new lookup
             try:
-                return self._inner.handle_request(request)
+                return pool.handle_request(request)
             except httpx.ConnectError:  # e.g. an IPv6 address without a route here: try the next one
                 if number == len(addresses):
                     raise
@@ -40,6 +60,10 @@ class GuardedTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self._inner.close()
+        with self._lock:
+            for pool in self._pools.values():
+                pool.close()
+            self._pools.clear()
 
 
 def guarded_client(policy: OutboundPolicy, **client_options) -> httpx.Client:

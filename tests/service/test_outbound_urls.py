@@ -179,7 +179,9 @@ def test_the_guarded_transport_connects_to_the_checked_address_with_the_name_as_
     to the checked address and still says the URL's name in its Host header."""
     import http.server
 
-    from certifier.service.outbound_http import guarded_client
+    import httpx
+
+    from certifier.service.outbound_http import GuardedTransport, guarded_client
 
     seen = {}
 
@@ -200,6 +202,14 @@ def test_the_guarded_transport_connects_to_the_checked_address_with_the_name_as_
         with guarded_client(OutboundPolicy(allow_loopback=True)) as client:
             response = client.post(f"http://receiver.localhost:{port}/cb", content=b"{}")
         assert response.status_code == 204 and seen["host"] == f"receiver.localhost:{port}"
+
+        transport = GuardedTransport(OutboundPolicy(allow_loopback=True))  # two names on one address
+        with httpx.Client(transport=transport) as client:
+            for name in ("a.localhost", "b.localhost", "a.localhost"):
+                assert client.post(f"http://{name}:{port}/cb", content=b"{}").status_code == 204
+                assert seen["host"] == f"{name}:{port}"
+            assert sorted(transport._pools) == ["a.localhost", "b.localhost"]  # a connection pool per name
+        assert transport._pools == {}  # closed with the client
 
         seen.clear()  # an address that does not answer: the next checked address is tried, no new lookup
         monkeypatch.setattr(outbound_guard, "resolve", lambda host, port: [
