@@ -1,4 +1,6 @@
-"""Where the data directories are: rules/ (schemas, profiles, rule packs) and report_templates/."""
+"""Where the data directories are: rules/ (schemas, profiles, rule packs), report_templates/ and
+tools-requirements.txt. An installed wheel carries them in certifier/_data/ (copied there by setup.py at build
+time); a source checkout or an editable install reads them at the top of the repository."""
 
 from __future__ import annotations
 
@@ -8,6 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 
 _SOURCE_ROOT = Path(__file__).resolve().parents[2]
+_PACKAGE_DATA = Path(__file__).resolve().parents[1] / "_data"
+
+
+@lru_cache(maxsize=1)
+def data_root() -> Path:
+    """The folder holding rules/, report_templates/ and tools-requirements.txt for this installation."""
+    return _PACKAGE_DATA if (_PACKAGE_DATA / "rules").is_dir() else _SOURCE_ROOT
 
 
 def rules_dir() -> Path:
@@ -17,7 +26,7 @@ def rules_dir() -> Path:
 
 @lru_cache(maxsize=8)
 def _rules_dir(override: str | None) -> Path:  # asked for thousands of times a run: one Path per value
-    return Path(override) if override else _SOURCE_ROOT / "rules"
+    return Path(override) if override else data_root() / "rules"
 
 
 def cache_root() -> Path:
@@ -26,7 +35,12 @@ def cache_root() -> Path:
 
 
 def templates_dir() -> Path:
-    return _SOURCE_ROOT / "report_templates"
+    return data_root() / "report_templates"
+
+
+def tools_requirements() -> Path:
+    """The pinned external scanners (semgrep, detect-secrets, bandit) `certifier tools install` installs."""
+    return data_root() / "tools-requirements.txt"
 
 
 @lru_cache(maxsize=4)

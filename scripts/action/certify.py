@@ -1,53 +1,140 @@
 #!/usr/bin/env python3
-"""Step of action.yml: certify the tag with the installed `certifier`, then publish the results to
-GitHub: SARIF file, job summary (summary.md), step outputs. Exits 0 whenever a decision was made
-(the last step of the action fails the job on a negative one), non-zero when certifier could not run.
+"""Step of action.yml: run certifier, then publish the results to GitHub: a SARIF file for code scanning
+(paths relative to the repository root), the job summary (summary.md), the step outputs. Exits 0 whenever
+a decision was made (the last step of the action fails the job on a negative one), non-zero when certifier
+could not run.
 
-Reads INPUT_* (stage, path, tag, static-only, profile, output-dir) and the runner's GITHUB_* variables.
+Two modes (input `mode`, default `auto`: pull-request on pull_request events, tag otherwise):
+- tag: certify the pushed tag (or the `tag` input): certifier clones it, so the report names the tag.
+  certifier clones repositories, not folders: with `path:` set to a subfolder, the checked-out working tree
+  is certified instead, after checking that it is exactly the tag's commit.
+- pull-request: certify the checked-out head as a working tree; with `baseline:` (an earlier report.json,
+  e.g. the last tag's), certifier marks every finding new, unchanged, fixed or waived.
+
+Reads INPUT_* (stage, path, tag, mode, baseline, static-only, profile, output-dir), CERTIFIER (the certifier
+executable installed by install.sh) and the runner's GITHUB_* / RUNNER_* variables. Standard library only:
+it runs on the runner's Python, apart from certifier's environment.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import posixpath
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
 STAGES = ("preview", "publish", "certification")
+PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "merge_group")
+CODE_SCANNING_SARIF = "certifier-code-scanning.sarif"
+
+
+class ActionError(Exception):
+    """A problem with the action's inputs or the repository: reported as ::error, exit code 2."""
 
 
 def main() -> int:
     env = os.environ
-    workspace = Path(env["GITHUB_WORKSPACE"]).resolve()
-    tag = env.get("INPUT_TAG") or (env.get("GITHUB_REF_NAME") if env.get("GITHUB_REF_TYPE", "tag") == "tag" else "")
-    stage = env.get("INPUT_STAGE") or "preview"
-    if not tag:
-        return fail("no tag to certify: run the action on tag pushes (on: push: tags: [...]) or set the 'tag' input")
-    if stage not in STAGES:
-        return fail(f"stage {stage!r} is not one of {', '.join(STAGES)}")
-    source = (workspace / (env.get("INPUT_PATH") or ".")).resolve()
+    try:
+        workspace = Path(env["GITHUB_WORKSPACE"]).resolve()
+        source = connector_dir(workspace, env.get("INPUT_PATH") or ".")
+        out = Path(env.get("INPUT_OUTPUT_DIR") or Path(env.get("RUNNER_TEMP") or workspace) / "certifier-report")
+        argv = certifier_argv(env, workspace, source, out)
+    except ActionError as error:
+        return fail(str(error))
+    print("certifier: " + " ".join(argv[1:]), flush=True)
+    code = subprocess.run(argv, check=False).returncode
+    report_path = out / "report.json"
+    if not report_path.is_file():
+        write_outputs({"exit-code": str(code), "decision": "", "decision-kind": "", "report-path": "",
+                       "report-dir": "", "sarif-path": ""})
+        return fail(f"certifier wrote no report (exit code {code})", code or 2)
+    publish(report_path, out, code, subfolder=source.relative_to(workspace).as_posix())
+    return 0
+
+
+def connector_dir(workspace: Path, path: str) -> Path:
+    source = (workspace / path).resolve()
     if source != workspace and workspace not in source.parents:
-        return fail(f"path {env.get('INPUT_PATH')!r} is outside the workspace")
-    out = Path(env.get("INPUT_OUTPUT_DIR") or Path(env.get("RUNNER_TEMP") or workspace) / "certifier-report")
-    argv = ["certifier", "run", str(source), "--tag", tag, "--stage", stage, "--out", str(out)]
+        raise ActionError(f"path {path!r} is outside the workspace")
+    if not (source / "connect.yaml").is_file():
+        raise ActionError(f"path {path!r} has no connect.yaml (set `path:` to the connector's folder)")
+    return source
+
+
+def certifier_argv(env, workspace: Path, source: Path, out: Path) -> list[str]:
+    stage = env.get("INPUT_STAGE") or "preview"
+    if stage not in STAGES:
+        raise ActionError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
+    argv = [env.get("CERTIFIER") or "certifier", "run", str(source), "--stage", stage, "--out", str(out)]
+    if mode(env) == "pull-request":
+        argv += baseline_args(env, workspace, argv[0])
+    else:
+        tag = env.get("INPUT_TAG") or (env.get("GITHUB_REF_NAME") if env.get("GITHUB_REF_TYPE") == "tag" else "")
+        if not tag:
+            raise ActionError("no tag to certify: run the action on tag pushes (on: push: tags: [...]) or on "
+                              "pull requests, or set the 'tag' input")
+        argv += tag_args(workspace, source, tag)
     if (env.get("INPUT_STATIC_ONLY") or "").lower() == "true":
         argv.append("--static-only")
     if env.get("INPUT_PROFILE"):
         argv += ["--profile", env["INPUT_PROFILE"]]
-    code = subprocess.run(argv, check=False).returncode
-    report_path = out / "report.json"
-    if not report_path.is_file():
-        write_outputs({"exit-code": str(code), "decision": "", "report-path": "", "sarif-path": ""})
-        return fail(f"certifier wrote no report (exit code {code})", code or 2)
-    publish(report_path, out, code)
-    return 0
+    return argv
 
 
-def publish(report_path: Path, out: Path, code: int) -> None:
+def mode(env) -> str:
+    wanted = (env.get("INPUT_MODE") or "auto").strip().lower()
+    if wanted not in ("auto", "tag", "pull-request"):
+        raise ActionError(f"mode {wanted!r} is not one of auto, tag, pull-request")
+    if wanted == "auto":  # an explicit `tag` input always certifies that tag
+        pull_request = env.get("GITHUB_EVENT_NAME") in PULL_REQUEST_EVENTS and not env.get("INPUT_TAG")
+        return "pull-request" if pull_request else "tag"
+    return wanted
+
+
+def tag_args(workspace: Path, source: Path, tag: str) -> list[str]:
+    """`--tag TAG` for a connector at the repository root; for a subfolder, nothing (the working tree is
+    certified) once git confirms that the checkout is exactly the tag's commit."""
+    if source == workspace:
+        return ["--tag", tag]
+    head, tagged = git(workspace, "rev-parse", "HEAD"), git(workspace, "rev-parse", "--verify", "--quiet",
+                                                            f"refs/tags/{tag}^{{commit}}")
+    if not tagged:
+        raise ActionError(f"tag {tag!r} is not in the checkout (actions/checkout with fetch-depth: 0 fetches tags)")
+    if head != tagged:
+        raise ActionError(f"the checkout ({head[:12]}) is not the tag {tag!r} ({tagged[:12]}): check out the tag "
+                          "to certify a connector in a subfolder")
+    print(f"::notice title=certifier::{source.relative_to(workspace)} is a subfolder: certifying the checked-out "
+          f"working tree of tag {tag} ({tagged[:12]})")
+    return []
+
+
+def git(cwd: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, text=True, check=False)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def baseline_args(env, workspace: Path, certifier: str) -> list[str]:
+    """`--baseline FILE` when a baseline report is given, exists, and this certifier knows the option."""
+    given = (env.get("INPUT_BASELINE") or "").strip()
+    if not given:
+        return []
+    path = (workspace / given).resolve()
+    if not path.is_file():
+        print(f"::notice title=certifier::no baseline report at {given}: the findings are not compared")
+        return []
+    done = subprocess.run([certifier, "run", "--help"], capture_output=True, text=True, check=False)
+    if "--baseline" not in done.stdout:
+        print("::notice title=certifier::this certifier version cannot compare with a baseline (no --baseline)")
+        return []
+    return ["--baseline", str(path)]
+
+
+def publish(report_path: Path, out: Path, code: int, subfolder: str) -> None:
     decision = json.loads(report_path.read_text(encoding="utf-8"))["decision"]
-    sarif = sarif_file(report_path, out)
+    sarif = code_scanning_sarif(out, subfolder)
     summary = out / "summary.md"
     if summary.is_file() and os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
@@ -57,19 +144,47 @@ def publish(report_path: Path, out: Path, code: int) -> None:
     print(f"certifier: {decision['verdict']} (exit code {code}); reports in {out}")
 
 
-def sarif_file(report_path: Path, out: Path) -> Path | None:
-    """report.sarif as written by certifier, else rendered by certifier's SARIF renderer, else None."""
-    target = out / "report.sarif"
-    if target.is_file():
-        return target
-    try:
-        from certifier.report.canonical import load_report
-        from certifier.report.sarif import render_sarif
-    except ImportError:
-        print("::notice title=certifier::this certifier version has no SARIF renderer; no code scanning upload")
+def code_scanning_sarif(out: Path, subfolder: str) -> Path | None:
+    """The SARIF to upload: report.sarif itself for a connector at the repository root; otherwise a copy
+    in RUNNER_TEMP whose locations are relative to the repository root (code scanning resolves
+    relative URIs against it). report.sarif stays as certifier sealed it in report.json."""
+    source = out / "report.sarif"
+    if not source.is_file():
         return None
-    target.write_text(json.dumps(render_sarif(load_report(report_path)), ensure_ascii=False), encoding="utf-8")
+    if subfolder in ("", "."):
+        return source
+    sarif = json.loads(source.read_text(encoding="utf-8"))
+    for run in sarif.get("runs", []):
+        prefix_locations(run, subfolder)
+    target = Path(os.environ.get("RUNNER_TEMP") or out.parent) / CODE_SCANNING_SARIF
+    target.write_text(json.dumps(sarif, ensure_ascii=False), encoding="utf-8")
     return target
+
+
+def prefix_locations(node, subfolder: str) -> None:
+    """Prefix every relative artifactLocation URI under `node` (results, related locations, code flows, the
+    run's artifacts) with the connector's folder."""
+    if isinstance(node, list):
+        for item in node:
+            prefix_locations(item, subfolder)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        if key == "artifactLocation" and isinstance(value, dict):
+            value["uri"] = repository_relative(value.get("uri"), subfolder)
+        elif key == "originalUriBaseIds":
+            continue  # the base ids describe the roots, not locations
+        else:
+            prefix_locations(value, subfolder)
+    if "location" in node and isinstance(node["location"], dict) and "uri" in node["location"]:  # run.artifacts[]
+        node["location"]["uri"] = repository_relative(node["location"]["uri"], subfolder)
+
+
+def repository_relative(uri, subfolder: str):
+    if not isinstance(uri, str) or not uri or "://" in uri or uri.startswith("/") or uri.startswith("file:"):
+        return uri  # absolute: code scanning relativizes it against the checkout itself
+    return posixpath.normpath(posixpath.join(subfolder, uri))
 
 
 def write_outputs(values: dict[str, str]) -> None:
