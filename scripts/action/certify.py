@@ -27,7 +27,8 @@ import uuid
 from pathlib import Path
 
 STAGES = ("preview", "publish", "certification")
-PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target", "merge_group")
+# not pull_request_target: it runs with a write token and secrets, and must not check out a fork's head
+PULL_REQUEST_EVENTS = ("pull_request", "merge_group")
 CODE_SCANNING_SARIF = "certifier-code-scanning.sarif"
 
 

@@ -290,3 +290,24 @@ def test_no_decision_fails_the_job(fresh, tmp_path):
     result, output = runner.result("Fail on a negative decision")
     assert result == "failure" and "Could not decide" in output
     assert runner.result("Upload the reports")[0].startswith("uses actions/upload-artifact@")
+
+
+def test_a_pull_request_is_compared_with_the_last_tags_report(fresh, tmp_path):
+    machine, first, _ = fresh
+    baseline = machine.runner_temp / "baseline" / "report.json"  # as `gh run download` would put it
+    baseline.parent.mkdir(exist_ok=True)
+    shutil.copy2(first.outputs()["report-path"], baseline)
+    workspace = make_tagged_repo(EXAMPLES / "goods-store", tmp_path / "workspace", "v1.0.0")
+    runner = machine.job(tmp_path, workspace, PULL_REQUEST, **{
+        "static-only": "true", "profile": str(STATIC_PROFILE), "output-dir": str(tmp_path / "out"),
+        "baseline": str(baseline)})
+    assert runner.run(), runner.transcript()
+    certify = runner.result("Certify")[1]
+    report = json.loads(Path(runner.outputs()["report-path"]).read_text())
+    assert report["provenance"]["tag"] is None
+    help_text = subprocess.run([str(machine.runner_temp / "certifier-venv" / "bin" / "certifier"), "run", "--help"],
+                               capture_output=True, text=True).stdout
+    if "--baseline" in help_text:  # the comparison ships with certifier's --baseline
+        assert f"--baseline {baseline}" in certify and report["delta"] is not None
+    else:
+        assert "cannot compare with a baseline" in certify and "--baseline" not in certify.splitlines()[0]
