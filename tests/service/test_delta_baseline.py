@@ -78,7 +78,7 @@ def test_the_baseline_reaches_certify_and_a_bad_one_is_left_out_with_a_note(sqli
     config = service_config(sqlite_url, runner=f"{__name__}:capture")
     current = _queued(db, "c")
     CAPTURED.clear()
-    execute._certify(db, config, current, tmp_path)
+    execute._certify(config, current, tmp_path, db)
     (request,) = CAPTURED
     assert request.baseline is not None
     assert json.loads(request.baseline.read_text())["run_id"] == certified.id
@@ -89,7 +89,7 @@ def test_the_baseline_reaches_certify_and_a_bad_one_is_left_out_with_a_note(sqli
     other = _queued(db, "d")
     CAPTURED.clear()
     (tmp_path / "2").mkdir()
-    execute._certify(db, config, other, tmp_path / "2")
+    execute._certify(config, other, tmp_path / "2", db)
     assert CAPTURED[0].baseline is None
     notes = [e.detail for e in queries.run_detail(db, other.id).events if e.event == "note"]
     assert any("no delta" in n and "changed after it was sealed" in n for n in notes), notes
