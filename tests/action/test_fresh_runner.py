@@ -23,7 +23,8 @@ from ruamel.yaml import YAML
 from certifier.report.canonical import verify
 from support import CONNECTORS, EXAMPLES, git, make_tagged_repo
 
-pytestmark = pytest.mark.slow
+# one machine per pytest worker: with `--dist loadgroup` these tests share the one installation
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("action-fresh-runner")]
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")

@@ -22,6 +22,8 @@ from support import EXAMPLES, make_tagged_repo
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_PROFILE = ROOT / "tests" / "action" / "profiles" / "preview-static.yaml"
 DATA = ("rules", "report_templates")
+# both tests share one build: with `--dist loadgroup` they run on one pytest worker
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging-wheel")]
 
 
 def tracked_data_files() -> list[str]:
@@ -39,7 +41,6 @@ def dist(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.mark.slow
 def test_the_sdist_and_the_wheel_carry_the_data(dist):
     wheel = zipfile.ZipFile(next(dist.glob("certifier-*.whl"))).namelist()
     with tarfile.open(next(dist.glob("certifier-*.tar.gz"))) as sdist:
@@ -50,7 +51,6 @@ def test_the_sdist_and_the_wheel_carry_the_data(dist):
     assert not [name for name in wheel if "__pycache__" in name]
 
 
-@pytest.mark.slow
 def test_the_installed_wheel_certifies_the_example_connector(dist, tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
