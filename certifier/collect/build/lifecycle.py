@@ -27,14 +27,16 @@ ROOT_SCRIPTS = {
 LOCKFILE_LIMIT = 64 * 1024 * 1024
 
 
-def lifecycle_command(manager: PackageManager, package: dict, install_dir: Path) -> tuple[list[str], tuple[str, ...]]:
-    """(argv, the names of what it runs) for the skipped install scripts; ([], ()) when there are none."""
+def lifecycle_command(manager: PackageManager, package: dict, install_dir: Path,
+                      cache: Path | None = None) -> tuple[list[str], tuple[str, ...]]:
+    """(argv, the names of what it runs) for the skipped install scripts; ([], ()) when there are none.
+    `cache` is the package cache the install used (pnpm's rebuild must name the same store)."""
     scripts = package.get("scripts") if isinstance(package.get("scripts"), dict) else {}
     kind = "berry" if manager.berry else manager.name
     root = [name for name in ROOT_SCRIPTS[kind] if isinstance(scripts.get(name), str)]
     steps: list[str] = []
     names: list[str] = []
-    rebuild = _rebuild(manager, install_dir)
+    rebuild = _rebuild(manager, install_dir, cache)
     if rebuild:
         steps.append(shlex.join(rebuild))
         names.append(" ".join(rebuild[:2] if rebuild[0] == "npm" else [manager.name, "rebuild"]))
@@ -47,11 +49,11 @@ def lifecycle_command(manager: PackageManager, package: dict, install_dir: Path)
     return ["sh", "-c", "set -e\n" + "\n".join(steps)], tuple(names)
 
 
-def _rebuild(manager: PackageManager, install_dir: Path) -> list[str] | None:
+def _rebuild(manager: PackageManager, install_dir: Path, cache: Path | None) -> list[str] | None:
     if manager.name == "npm":
         return ["npm", "rebuild", "--foreground-scripts"] if _npm_has_install_scripts(manager, install_dir) else None
-    if manager.name == "pnpm":
-        return [*manager.program(), "rebuild"]
+    if manager.name == "pnpm":  # else it refuses: node_modules were linked from another store
+        return [*manager.program(), "rebuild", *(["--store-dir", str(cache / "_pnpm")] if cache else [])]
     if manager.berry:
         return [*manager.program(), "rebuild"]
     return ["npm", "rebuild", "--foreground-scripts"]  # Yarn classic lays out node_modules as npm does

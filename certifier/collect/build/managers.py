@@ -3,7 +3,9 @@
 npm ships with node. Yarn and pnpm come through corepack, at the version package.json `packageManager`
 pins, else a default that matches the lockfile format. The npm mirror serves packuments without
 signatures, so corepack's signature check is turned off (COREPACK_INTEGRITY_KEYS=0); the download is
-still checked against the packument's integrity hash.
+still checked against the packument's integrity hash. Corepack fetches from the npm registry
+(COREPACK_NPM_REGISTRY; Yarn 2+ would otherwise come from repo.yarnpkg.com): the install may reach
+only the package registry.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from certifier.sandbox.egress import npm_registry
 
 LOCKFILES = (("npm", "package-lock.json"), ("npm", "npm-shrinkwrap.json"), ("yarn", "yarn.lock"),
              ("pnpm", "pnpm-lock.yaml"))
@@ -63,7 +67,8 @@ def detect(install_dir: Path, package: dict | None) -> PackageManager:
         if name == "npm":
             return PackageManager("npm", lockfile)
         head = _head(path)
-        corepack = {"COREPACK_INTEGRITY_KEYS": "0", "COREPACK_ENABLE_STRICT": "0"}
+        corepack = {"COREPACK_INTEGRITY_KEYS": "0", "COREPACK_ENABLE_STRICT": "0",
+                    "COREPACK_NPM_REGISTRY": npm_registry().rstrip("/")}
         if name == "yarn":
             berry = "__metadata:" in head
             version = pinned.get("yarn") or DEFAULT_VERSIONS["yarn-berry" if berry else "yarn-classic"]

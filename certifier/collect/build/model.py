@@ -35,6 +35,41 @@ class TestCounts:
 
 
 @dataclass(frozen=True)
+class InstallEgress:
+    """Where the install could go (certifier.collect.build.egress): `registry-proxy` (the registry's hosts
+    only) or `host-network` (and why)."""
+
+    mode: str
+    reason: str = ""
+    allowed: tuple[str, ...] = ()  # "host:port" of the registries
+    contacted: dict[str, int] = field(default_factory=dict)  # "host:port" -> connections
+    refused: dict[str, str] = field(default_factory=dict)  # "host:port" -> why
+    failed: dict[str, str] = field(default_factory=dict)  # registry hosts that could not be reached
+    plugins_ignored: tuple[str, ...] = ()  # .yarnrc.yml files whose `plugins` were left out
+    relay_failed: bool = False  # the way to the proxy could not be set up inside the namespace
+
+    def as_dict(self) -> dict:
+        data = {"mode": self.mode, "allowed": list(self.allowed), "contacted": dict(self.contacted),
+                "refused": dict(self.refused)}
+        if self.reason:
+            data["reason"] = self.reason
+        if self.failed:
+            data["failed"] = dict(self.failed)
+        if self.plugins_ignored:
+            data["yarn_plugins_ignored"] = list(self.plugins_ignored)
+        return data
+
+    def summary(self) -> str:
+        """One line for the install log (and so the report's log tail)."""
+        if self.mode != "registry-proxy":
+            return f"certifier egress: the install had the host's network ({self.reason})"
+        contacted = ", ".join(f"{target} ({count})" for target, count in sorted(self.contacted.items())) or "none"
+        refused = ", ".join(sorted(self.refused)) or "none"
+        return (f"certifier egress: registry only ({', '.join(self.allowed)}); contacted: {contacted}; "
+                f"refused: {refused}")
+
+
+@dataclass(frozen=True)
 class AppBuild:
     app: str
     kind: str  # node | java
@@ -43,6 +78,7 @@ class AppBuild:
     package_manager: str | None  # npm | yarn | pnpm | maven
     lockfile: str | None  # repo-relative lockfile that governed the install, None without one
     install: ProcessResult | None = None
+    egress: InstallEgress | None = None  # where the install could go, what it reached, what was refused
     scripts: ProcessResult | None = None  # the install scripts the install skipped, run offline afterwards
     offline_scripts: tuple[str, ...] = ()  # what `scripts` ran (e.g. "npm rebuild", "prepare")
     build: ProcessResult | None = None

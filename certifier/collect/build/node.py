@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from certifier.collect.build.classify import classify_install
+from certifier.collect.build.egress import InstallEgress, install_channel
 from certifier.collect.build.lifecycle import lifecycle_command
 from certifier.collect.build.managers import PackageManager, detect
 from certifier.collect.build.model import AppBuild, InstallProblem
@@ -31,20 +32,28 @@ def build_node(app: str, workspace: Workspace, app_dir: Path, install_dir: Path,
     has_test = isinstance(scripts.get("test"), str)
     logs: dict[str, Path] = {}
 
-    def step(name: str, argv: list[str], cwd: Path, **access) -> ProcessResult:
+    def step(name: str, argv: list[str], cwd: Path, channel=None, **access) -> ProcessResult:
         limits = settings.limits("install" if name == "scripts" else name)
-        result = run(argv, cwd=cwd, workspace=workspace, env=manager.env, limits=limits, **access)
+        env = {**manager.env, **(channel.env() if channel else {})}
+        result = run(channel.argv(argv) if channel else argv, cwd=cwd, workspace=workspace, env=env, limits=limits,
+                     **access)
+        result = channel.annotate(result, argv) if channel else result
         log = log_step(name, result)
         if log:
             logs[name] = log
         return result
 
-    # the install reaches the registry and writes the package cache: no script may run in it (issue 10);
-    # the scripts it skipped run next, without any network
-    install = step("install", manager.install(workspace.npm_cache), install_dir, network=True, cache_writable=True)
-    scripts_argv, offline = lifecycle_command(manager, read_package(install_dir), install_dir)
+    # the install writes the package cache and reaches the registry, and nothing else (an empty network
+    # namespace whose only way out is the registry proxy): no script may run in it (issue 10); the
+    # scripts it skipped run next, without any network
+    with install_channel(workspace, install_dir, workspace.root / "src") as channel:
+        install = step("install", manager.install(workspace.npm_cache), install_dir, channel,
+                       network=channel.host_network, cache_writable=True)
+        egress = channel.facts(install)
+    scripts_argv, offline = lifecycle_command(manager, read_package(install_dir), install_dir,
+                                               workspace.npm_cache)
     lifecycle = step("scripts", scripts_argv, install_dir) if install.ok and scripts_argv else None
-    problem, reason = classify_install(install)
+    problem, reason = classify_egress(egress, install) or classify_install(install)
     if lifecycle is not None and not lifecycle.ok:
         problem, why = classify_install(lifecycle)
         reason = f"an install script failed, run offline ({', '.join(offline)}): {why}"
@@ -55,11 +64,26 @@ def build_node(app: str, workspace: Workspace, app_dir: Path, install_dir: Path,
     return AppBuild(
         app=app, kind="node", app_dir=app_dir, workspace=workspace, package_manager=manager.name,
         lockfile=f"{lockfile_prefix}{manager.lockfile}" if manager.lockfile else None,
-        install=install, scripts=lifecycle, offline_scripts=offline if lifecycle else (), build=build, test=test,
+        install=install, egress=egress, scripts=lifecycle, offline_scripts=offline if lifecycle else (), build=build, test=test,
         build_script=build_script, test_script=has_test,
         install_problem=problem, install_reason=reason,
         tests=parse_counts(test.stdout + "\n" + test.stderr) if test else None,
         notes=_notes(manager), logs=logs)
+
+
+def classify_egress(egress: InstallEgress, install: ProcessResult) -> tuple[InstallProblem, str] | None:
+    """A failed install that was refused a host outside the registry is the connector's (something in it
+    points there); one whose relay did not start could not decide anything. None: classify the output."""
+    if install.ok:
+        return None
+    if egress.relay_failed:
+        return InstallProblem.ENVIRONMENT, "the install's way to the package registry could not be set up"
+    if egress.refused:
+        hosts = ", ".join(sorted(egress.refused)[:5]) + (" and more" if len(egress.refused) > 5 else "")
+        return InstallProblem.CONNECTOR, (
+            f"the install needs hosts outside the package registry, which were refused: {hosts} (a lockfile "
+            "`resolved` URL, a git or tarball dependency, or a registry setting of the connector points there)")
+    return None
 
 
 def _notes(manager: PackageManager) -> tuple[str, ...]:
