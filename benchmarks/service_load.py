@@ -2,12 +2,17 @@
 
     .venv/bin/python -m benchmarks.service_load                      # embedded pool, SQLite
     .venv/bin/python -m benchmarks.service_load --celery-workers 2   # Celery over Redis, PostgreSQL
+    .venv/bin/python -m benchmarks.service_load --faults             # the fault scenarios of issue 13
 
 Starts a real server (uvicorn, static stages only) on a free port, submits --runs runs concurrently
 (one HTTP request each, all in flight together), polls until every run is finished, then checks
 that every run finished exactly once (one `finished` event, one report, one attempt). Prints the
 throughput (runs finished per second, from the first submission to the last finish) and the p50 and
 p95 latency of the submissions and of the polling requests.
+
+--faults runs the fault scenarios instead (tests/service/fault_scenarios.py, on a private PostgreSQL and
+Redis): a database outage, a frozen broker, a run saved but never published, a hanging callback
+receiver; it prints each recovery time and whether every run finished exactly once.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ PG_ADMIN = dict(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
 
 def main() -> int:
     args = _arguments()
+    if args.faults:
+        return _faults(args)
     with tempfile.TemporaryDirectory(prefix="certifier-load-") as tmp:
         work = Path(tmp)
         repo = _tagged_repo(work / "connector")
@@ -50,6 +57,8 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--embedded-workers", type=int, default=2)
     parser.add_argument("--database-url", help="default: SQLite (embedded) or a temporary PostgreSQL database (Celery)")
     parser.add_argument("--timeout", type=float, default=1200.0)
+    parser.add_argument("--faults", action="store_true", help="run the fault scenarios and print the recovery times")
+    parser.add_argument("--outage", type=float, default=15.0, help="--faults: database outage and broker freeze (s)")
     return parser.parse_args()
 
 
@@ -147,6 +156,41 @@ def _percentile(values: list[float], percent: int) -> float:
     if len(values) == 1:
         return values[0]
     return statistics.quantiles(values, n=100, method="inclusive")[percent - 1]
+
+
+def _faults(args) -> int:
+    """The fault scenarios of issue 13, measured; exit status 1 when one of them found a problem."""
+    sys.path.insert(0, str(ROOT / "tests" / "service"))
+    import fault_scenarios as scenarios
+    from fault_harness import PrivatePostgres, PrivateRedis
+
+    with tempfile.TemporaryDirectory(prefix="certifier-faults-") as tmp:
+        work = Path(tmp)
+        repo = _tagged_repo(work / "connector")
+        pg, redis = PrivatePostgres(), PrivateRedis()
+        try:
+            steps = [lambda w: scenarios.database_outage(pg, redis, repo, w, outage_s=args.outage),
+                     lambda w: scenarios.frozen_broker(pg, redis, repo, w, freeze_s=args.outage),
+                     lambda w: scenarios.unpublished_run(pg, redis, repo, w),
+                     lambda w: scenarios.hanging_receiver(repo, w)]
+            results = []
+            for index, step in enumerate(steps):
+                (work / str(index)).mkdir()
+                results.append(step(work / str(index)))
+        finally:
+            pg.destroy()
+            redis.destroy()
+    print("certifier service under faults (Celery, 2 workers, private PostgreSQL and Redis; static runs)")
+    for measured in results:
+        print(f"  {measured.name}")
+        for name, value in measured.numbers.items():
+            print(f"    {name:<58} {value:6.1f}")
+        for name, value in measured.facts.items():
+            print(f"    {name:<58} {value}")
+        verdict = "every run finished exactly once" if not measured.problems else \
+            "PROBLEMS:\n      " + "\n      ".join(p[:1500] for p in measured.problems)
+        print(f"    {verdict}")
+    return 0 if all(not m.problems for m in results) else 1
 
 
 # --- processes ---------------------------------------------------------------------------------------

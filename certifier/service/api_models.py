@@ -197,4 +197,5 @@ class DeliveryList(_Wire):
 
 class Health(_Wire):
     status: Literal["ok", "degraded"]
-    database: str
+    database: str  # the backend's name when it answers, else "unreachable: ..."
+    broker: str  # the broker's transport (or "none (embedded workers)"), else "unreachable: ..."

@@ -18,6 +18,7 @@ from certifier.service.config import ServiceConfig
 from certifier.service.dispatch import make_dispatcher
 from certifier.service.limits import BodyLimit
 from certifier.service.metrics import Metrics, MetricsMiddleware
+from certifier.service.outages import STORE_ERRORS, HealthChecks, store_error_handler
 from certifier.service.store.db import Database
 
 DESCRIPTION = """Certification runs for the marketplace: submit a connector at a tag, poll the run,
@@ -32,7 +33,9 @@ def create_app(config: ServiceConfig, *, background: bool = True, migrate: bool 
     db = Database(config.database_url)
     if migrate:
         db.migrate()
-    loops = Background(config, db, make_dispatcher(config, db))
+    dispatcher = make_dispatcher(config, db)
+    loops = Background(config, db, dispatcher)
+    health = HealthChecks(db, dispatcher.check, config.health_timeout_s)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -43,13 +46,17 @@ def create_app(config: ServiceConfig, *, background: bool = True, migrate: bool 
         finally:
             if background:
                 loops.stop()
+            health.close()
             db.dispose()
 
     app = FastAPI(title="certifier", version=__version__, description=DESCRIPTION, lifespan=lifespan,
                   openapi_url=None, docs_url=None, redoc_url=None)
     metrics = Metrics(db)
     app.state.config, app.state.db, app.state.background, app.state.metrics = config, db, loops, metrics
+    app.state.health = health
     app.add_exception_handler(RequestValidationError, validation_handler)
+    for error_type in STORE_ERRORS:  # the store away: 503 + Retry-After + JSON, never a 500 with a traceback
+        app.add_exception_handler(error_type, store_error_handler(config.store_retry_after_s))
     for module in (routes_runs, routes_reports, routes_review, routes_ops):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)

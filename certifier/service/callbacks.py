@@ -149,13 +149,18 @@ def backoff_s(attempt: int, base_s: float, max_s: float) -> float:
     return min(max_s, base_s * (2 ** (attempt - 1)))
 
 
-def deliver_due(db: Database, config, client) -> int:
+def deliver_due(db: Database, config, client, *, limit: int = 20, accept=None, submit=None) -> int:
     """Send every due delivery once (each claimed so that no other server sends it at the same time).
-    Returns how many were attempted. `client` is an httpx.Client."""
+    Returns how many were attempted. `client` is an httpx.Client. `accept(url)` may refuse a delivery
+    for now (its receiver has enough in flight); `submit(attempt, url)` runs each attempt elsewhere
+    (the server's bounded pool) instead of one after another here."""
     lock_s = config.callback_timeout_s * 2 + 5
-    due = outbox.claim_due(db, lock_s)
+    due = outbox.claim_due(db, lock_s, limit=limit, accept=accept)
     for delivery in due:
-        _attempt(db, config, client, delivery)
+        if submit is None:
+            _attempt(db, config, client, delivery)
+        else:
+            submit(lambda delivery=delivery: _attempt(db, config, client, delivery), delivery.url)
     return len(due)
 
 

@@ -41,7 +41,14 @@ class ServiceConfig:
     lease_s: float = 60.0  # a running run whose lease is not renewed for this long is taken again
     heartbeat_s: float = 15.0
     max_attempts: int = 3  # claims of one run before it ends in `error`
-    redispatch_after_s: float = 300.0  # Celery: a queued run not picked up for this long is sent again
+    redispatch_after_s: float = 30.0  # Celery: a queued run sent but not picked up for this long is sent again
+    unsent_grace_s: float = 2.0  # Celery: a queued run never sent (publish failed, server died) is sent after this
+    broker_timeout_s: float = 3.0  # Celery: connect, read and write timeout of one broker call
+    health_timeout_s: float = 1.0  # /healthz: time given to each dependency to answer
+    store_retry_after_s: int = 5  # Retry-After of a 503 while the store cannot be reached
+    record_retry_s: float = 600.0  # a worker keeps trying this long to record a result while the store is away
+    callback_concurrency: int = 8  # callback deliveries in flight at once (a slow receiver holds only its own)
+    callback_per_host: int = 2  # of which at most this many to one receiver host
     poll_s: float = 1.0  # background loops' idle poll interval
     max_body_bytes: int = 256 * 1024
     runner: str = "certifier.certify:certify"  # module:function taking (RunRequest) -> RunOutcome
@@ -79,6 +86,10 @@ class ServiceConfig:
             raise ConfigError("workers must be at least 1")
         if not 0 < self.heartbeat_s < self.lease_s:
             raise ConfigError("heartbeat_s must be positive and shorter than lease_s")
+        if self.callback_concurrency < 1 or self.callback_per_host < 1:
+            raise ConfigError("callback_concurrency and callback_per_host must be at least 1")
+        if self.broker_timeout_s <= 0 or self.health_timeout_s <= 0:
+            raise ConfigError("broker_timeout_s and health_timeout_s must be positive")
         unknown = set(self.profiles) - set(STAGES)
         if unknown:
             raise ConfigError(f"profile for unknown stage(s): {', '.join(sorted(unknown))}")
@@ -143,4 +154,6 @@ _ENV_FIELDS = {
     "callback_backoff_s": _float, "callback_backoff_max_s": _float, "callback_timeout_s": _float,
     "lease_s": _float, "heartbeat_s": _float, "max_attempts": _int, "redispatch_after_s": _float,
     "poll_s": _float, "max_body_bytes": _int, "runner": _text,
+    "unsent_grace_s": _float, "broker_timeout_s": _float, "health_timeout_s": _float,
+    "store_retry_after_s": _int, "record_retry_s": _float, "callback_concurrency": _int, "callback_per_host": _int,
 }

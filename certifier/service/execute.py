@@ -12,6 +12,7 @@ import json
 import logging
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -21,7 +22,7 @@ from certifier.service import callbacks
 from certifier.service.config import ServiceConfig
 from certifier.service.dispatch.lease import Heartbeat
 from certifier.service.store import runs
-from certifier.service.store.db import Database
+from certifier.service.store.db import Database, store_unreachable
 from certifier.service.store.models import RunRow
 
 log = logging.getLogger("certifier.service")
@@ -36,20 +37,47 @@ def load_runner(ref: str) -> Callable[[RunRequest], RunOutcome]:
 def execute(db: Database, config: ServiceConfig, run: RunRow, owner: str) -> bool:
     """Run a claimed run to completion. True when this worker recorded the result."""
     if run.deployment_json and not _RUNNER_ACCEPTS_DEPLOYMENT:
-        runs.note(db, run.id, "note", "the Deployment descriptor is not used: this certifier version has no "
-                  "remote preview", owner)
+        _quietly(lambda: runs.note(db, run.id, "note", "the Deployment descriptor is not used: this certifier "
+                                   "version has no remote preview", owner))
     work = Path(tempfile.mkdtemp(prefix=f"certifier-run-{run.id[:8]}-"))
     try:
         with Heartbeat(db, run.id, owner, config.lease_s, config.heartbeat_s) as heartbeat:
             completion = _certify(config, run, work)
-        if heartbeat.lost.is_set():
-            log.warning("run %s: lease lost while running; result discarded", run.id)
-        recorded = runs.finish(db, run.id, owner, completion, callbacks.completion_outbound(run, completion))
+            # The heartbeat keeps going while the result waits for a store that is away.
+            recorded = _record(db, config, run, owner, completion, heartbeat)
         if not recorded:
-            runs.note(db, run.id, "result-discarded", "this worker no longer held the run's lease", owner)
+            log.warning("run %s: lease lost while running; result discarded", run.id)
+            _quietly(lambda: runs.note(db, run.id, "result-discarded", "this worker no longer held the run's lease",
+                                       owner))
         return recorded
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _record(db: Database, config: ServiceConfig, run: RunRow, owner: str, completion: runs.Completion,
+            heartbeat: Heartbeat) -> bool:
+    """runs.finish, retried with backoff while the store cannot be reached (up to record_retry_s), so
+    that a finished run is not redone because the store blinked. The callback (and its delivery id)
+    is made once, whatever the number of tries."""
+    outbound = callbacks.completion_outbound(run, completion)
+    deadline, delay = time.monotonic() + config.record_retry_s, 0.25
+    while True:
+        try:
+            return runs.finish(db, run.id, owner, completion, outbound)
+        except Exception as error:
+            if not store_unreachable(error) or heartbeat.lost.is_set() or time.monotonic() > deadline:
+                raise
+            if delay == 0.25:  # once per outage and run
+                log.warning("run %s: store unreachable; the result is kept and recorded when it returns", run.id)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _quietly(step) -> None:
+    try:
+        step()
+    except Exception as error:  # only a note in the history; the store may be away
+        log.warning("could not record a note: %s", error)
 
 
 def _certify(config: ServiceConfig, run: RunRow, work: Path) -> runs.Completion:

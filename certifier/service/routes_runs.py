@@ -50,9 +50,11 @@ def submit_run(body: SubmitRun, request: Request, response: Response,
         return JSONResponse(status_code=409, content={"detail": str(conflict), "runId": conflict.run_id})
     if created:
         state.metrics.submitted.labels(body.stage).inc()
-        state.background.dispatch(run.id, new=True)
+        state.background.dispatch(run.id)
     else:
         response.status_code = 200
+        if run.status == "queued":  # its message may be lost: sending it again is harmless (one claim wins)
+            state.background.dispatch(run.id, reason="an idempotent retry of the submission found it still queued")
     response.headers["Location"] = f"/v1/runs/{run.id}"
     return api_views.run_view(queries.run_detail(state.db, run.id))
 

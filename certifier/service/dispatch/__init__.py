@@ -1,7 +1,7 @@
 """Dispatch: how a queued run reaches a worker. Embedded (threads polling the store) or Celery.
 
 Either way the store decides who runs what (runs.claim); dispatching twice is harmless, and a run
-whose dispatch was lost is dispatched again by the reaper (certifier.service.background)."""
+whose dispatch was lost is dispatched again by the dispatcher loop (certifier.service.background)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ class Dispatcher(Protocol):
     def start(self) -> None: ...
 
     def dispatch(self, run_id: str) -> None:
-        """Tell a worker to look at `run_id` (may raise when the broker is down: the reaper retries)."""
+        """Tell a worker to look at `run_id` (may raise when the broker is down: the dispatcher retries)."""
+
+    def check(self) -> str:
+        """What /healthz says about the broker: its name when it answers; raises when it does not."""
 
     def stop(self) -> None: ...
 

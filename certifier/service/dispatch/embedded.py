@@ -13,7 +13,7 @@ import threading
 from certifier.service.config import ServiceConfig
 from certifier.service.execute import execute
 from certifier.service.store import runs
-from certifier.service.store.db import Database
+from certifier.service.store.db import Database, store_unreachable
 
 log = logging.getLogger("certifier.service")
 
@@ -38,6 +38,9 @@ class EmbeddedPool:
             self._pending_wakeups += 1
             self._wake.notify()
 
+    def check(self) -> str:
+        return "none (embedded workers)"
+
     def stop(self, timeout_s: float = 30.0) -> None:
         """Stop taking runs; wait (bounded) for runs in progress. An unfinished run's lease expires
         and the reaper of the next server queues it again."""
@@ -52,7 +55,8 @@ class EmbeddedPool:
             try:
                 run = runs.claim_next(self._db, f"{self._identity}:{index}:{runs.new_id()[:8]}", self._config.lease_s)
             except Exception as error:  # the database is away: wait and try again
-                log.warning("embedded worker %d: cannot claim runs: %s", index, error)
+                if not store_unreachable(error):  # an outage is logged once, by the store itself
+                    log.warning("embedded worker %d: cannot claim runs: %s", index, error)
                 run = None
             if run is None:
                 self._idle()

@@ -8,7 +8,7 @@ import threading
 from datetime import timedelta
 
 from certifier.service.store import recovery, runs
-from certifier.service.store.db import Database, utcnow
+from certifier.service.store.db import Database, store_unreachable, utcnow
 
 log = logging.getLogger("certifier.service")
 
@@ -33,13 +33,19 @@ class Heartbeat:
         self._thread.join(timeout=self._every_s + 5)
 
     def _beat(self) -> None:
-        while not self._stop.wait(self._every_s):
+        wait_s = self._every_s
+        while not self._stop.wait(wait_s):
             try:
                 if not runs.renew_lease(self._db, self._run_id, self._owner, self._lease_s):
                     self.lost.set()
                     return
-            except Exception as error:  # a database hiccup: try again at the next beat
-                log.warning("heartbeat for run %s failed: %s", self._run_id, error)
+                wait_s = self._every_s
+            except Exception as error:
+                # The store is away: keep trying every second, so that the lease is renewed as soon as it
+                # returns (the reaper waits a little after an outage before it takes expired leases).
+                if not store_unreachable(error):
+                    log.warning("heartbeat for run %s failed: %s", self._run_id, error)
+                wait_s = min(self._every_s, 1.0)
 
 
 def reap(db: Database, max_attempts: int, give_up_outbound) -> tuple[list[str], list[str]]:

@@ -7,19 +7,64 @@ BEGIN IMMEDIATE (they take the write lock up front and wait for it, up to the bu
 
 from __future__ import annotations
 
+import logging
 import os
-
+import threading
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy import DateTime, create_engine, event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+CONNECT_TIMEOUT_S = 3  # PostgreSQL: a server that does not answer fails the request fast (503), not after minutes
+POOL_TIMEOUT_S = 5  # waiting for a pooled connection is bounded too
+TCP_USER_TIMEOUT_MS = 15_000
+log = logging.getLogger("certifier.service")
+
+
+def store_unreachable(error: BaseException) -> bool:
+    """True for errors that mean "the database cannot be reached now" (worth a 503 and a retry), not a bug."""
+    if isinstance(error, (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)):
+        return True
+    return isinstance(error, exc.DBAPIError) and bool(error.connection_invalidated)
+
+
+class Outage:
+    """Logs one line when the store becomes unreachable and one when it answers again, instead of a
+    line (or a traceback) per failed request or loop round."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.down_since: float | None = None
+        self.last_failed_at: float | None = None  # time.monotonic() of the latest failure
+
+    def failed(self, error: BaseException) -> None:
+        self.last_failed_at = time.monotonic()
+        with self._lock:
+            if self.down_since is not None:
+                return
+            self.down_since = time.monotonic()
+        log.warning("store unreachable: %s: %s (requests get 503 until it answers; not logged again)",
+                    type(error).__name__, str(error).splitlines()[0][:300] if str(error) else "")
+
+    def succeeded(self) -> None:
+        if self.down_since is None:
+            return
+        with self._lock:
+            if self.down_since is None:
+                return
+            lasted, self.down_since = time.monotonic() - self.down_since, None
+        log.warning("store reachable again after %.1f s", lasted)
+
+    @property
+    def down(self) -> bool:
+        return self.down_since is not None
 
 
 def utcnow() -> datetime:
@@ -54,7 +99,14 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3 unless another driver is named
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    connect_args = {}
+    if parsed.get_backend_name() == "postgresql":
+        # Bounded waits on a server that does not answer: the connection attempt, and (through TCP)
+        # data sent and never acknowledged, so a partitioned database fails requests instead of hanging them.
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
+                        "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3}
+    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=POOL_TIMEOUT_S,
+                         connect_args=connect_args)
 
 
 def _private_file(database: Path) -> None:
@@ -84,11 +136,13 @@ def _sqlite_transactions(engine: Engine) -> None:
 
 
 class Database:
-    """One engine; `write()` and `read()` give a session in a transaction that commits or rolls back."""
+    """One engine; `write()` and `read()` give a session in a transaction that commits or rolls back.
+    `outage` follows whether the store answers (see Outage)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self.outage = Outage()
         self._writer = sessionmaker(bind=self.engine.execution_options(certifier_write=True), expire_on_commit=False)
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
 
@@ -98,13 +152,23 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        with self._writer.begin() as session:
+        with self._watched(), self._writer.begin() as session:
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader.begin() as session:
+        with self._watched(), self._reader.begin() as session:
             yield session
+
+    @contextmanager
+    def _watched(self) -> Iterator[None]:
+        try:
+            yield
+        except Exception as error:
+            if store_unreachable(error):
+                self.outage.failed(error)
+            raise
+        self.outage.succeeded()
 
     def migrate(self) -> None:
         from certifier.service.store.migrate import upgrade

@@ -10,16 +10,22 @@ from certifier.service.store.db import Database, utcnow
 from certifier.service.store.models import DeliveryAttemptRow, DeliveryRow
 
 
-def claim_due(db: Database, lock_s: float, limit: int = 20) -> list[DeliveryRow]:
-    """Pending deliveries whose time has come, each locked for `lock_s` against other senders."""
+def claim_due(db: Database, lock_s: float, limit: int = 20, accept=None) -> list[DeliveryRow]:
+    """Pending deliveries whose time has come, each locked for `lock_s` against other senders.
+    `accept(url)`, when given, picks among them (one receiver must not take every slot)."""
     now = utcnow()
     with db.read() as session:
-        ids = session.scalars(
-            select(DeliveryRow.id).where(DeliveryRow.state == "pending", DeliveryRow.next_attempt_at <= now,
-                                         or_(DeliveryRow.locked_until.is_(None), DeliveryRow.locked_until < now))
-            .order_by(DeliveryRow.next_attempt_at).limit(limit)).all()
+        candidates = session.execute(
+            select(DeliveryRow.id, DeliveryRow.url)
+            .where(DeliveryRow.state == "pending", DeliveryRow.next_attempt_at <= now,
+                   or_(DeliveryRow.locked_until.is_(None), DeliveryRow.locked_until < now))
+            .order_by(DeliveryRow.next_attempt_at).limit(limit if accept is None else max(limit, 200))).all()
     claimed = []
-    for delivery_id in ids:
+    for delivery_id, url in candidates:
+        if len(claimed) >= limit:
+            break
+        if accept is not None and not accept(url):
+            continue
         with db.write() as session:
             taken = session.execute(
                 update(DeliveryRow).where(DeliveryRow.id == delivery_id, DeliveryRow.state == "pending",

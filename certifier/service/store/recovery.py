@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from certifier.service.store.db import Database, utcnow
 from certifier.service.store.models import RunRow
@@ -50,19 +50,28 @@ def give_up_expired(db: Database, run_id: str, lease_expired_before: datetime, e
         return bool(done)
 
 
-def undispatched(db: Database, older_than: datetime, limit: int = 100) -> list[str]:
-    """Queued runs never dispatched, or dispatched before `older_than` and still not picked up."""
+NEVER_SENT = "never sent (its publish failed, or the server stopped before publishing)"
+
+
+def undispatched(db: Database, unsent_before: datetime, sent_before: datetime,
+                 limit: int = 100) -> list[tuple[str, str]]:
+    """Queued runs to send to the broker again, each with the reason: never sent (and submitted or
+    re-queued before `unsent_before`), or sent before `sent_before` and still not picked up."""
     with db.read() as session:
-        return list(session.scalars(
-            select(RunRow.id).where(RunRow.status == "queued",
-                                    or_(RunRow.dispatched_at.is_(None), RunRow.dispatched_at < older_than))
-            .order_by(RunRow.created_at).limit(limit)))
+        rows = session.execute(
+            select(RunRow.id, RunRow.dispatched_at).where(
+                RunRow.status == "queued",
+                or_(and_(RunRow.dispatched_at.is_(None), RunRow.created_at < unsent_before),
+                    RunRow.dispatched_at < sent_before))
+            .order_by(RunRow.created_at).limit(limit)).all()
+    now = utcnow()
+    return [(run_id, NEVER_SENT if sent is None else
+             f"sent {(now - sent).total_seconds():.0f} s ago and not picked up (message lost?)") for run_id, sent in rows]
 
 
-def mark_dispatched(db: Database, run_id: str, dispatched: bool = True) -> None:
-    """Record when a queued run was sent to the workers; `dispatched=False` (sending failed) makes the
-    reaper send it at its next round."""
+def mark_dispatched(db: Database, run_id: str) -> None:
+    """Record that the broker has a message for this queued run (so it is not sent again soon)."""
     with db.write() as session:
         session.execute(update(RunRow).where(RunRow.id == run_id, RunRow.status == "queued")
-                        .values(dispatched_at=utcnow() if dispatched else None)
+                        .values(dispatched_at=utcnow())
                         .execution_options(synchronize_session=False))

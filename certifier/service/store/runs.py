@@ -120,7 +120,7 @@ def submit(db: Database, new: NewRun) -> tuple[RunRow, bool]:
                  connector_key=new.connector_key, connector_json=json.dumps(new.connector, sort_keys=True),
                  deployment_json=json.dumps(new.deployment, sort_keys=True) if new.deployment is not None else None,
                  callback_url=new.callback_url, submitted_by=new.submitted_by, status="queued", attempts=0,
-                 created_at=now, dispatched_at=now)  # dispatched right after; undone by dispatch_failed
+                 created_at=now, dispatched_at=None)  # set once the broker has the message (recovery.mark_dispatched)
     try:
         with db.write() as session:
             session.add(row)

@@ -1,0 +1,277 @@
+"""The fault scenarios of issue 13, each measured on real processes: a `certifier serve` server and
+Celery workers on a private PostgreSQL and Redis (tests/service/fault_harness.py). Each returns its
+measurements; tests/service/test_faults.py asserts them and `make bench-service` prints them.
+
+- database_outage: the database stops for `outage_s` while runs are queued and running.
+- frozen_broker: Redis is stopped (SIGSTOP) for `freeze_s` while runs are submitted.
+- unpublished_run: a run saved but never published (its server died in between).
+- hanging_receiver: one callback receiver never answers; another is healthy.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+
+from fault_harness import PrivatePostgres, PrivateRedis, Processes, exactly_once_problems, make_token, wait_for
+
+SECRET = "fault-scenarios-callback-secret-0123"
+RECOVERY_LIMIT_S = 90
+FAST_LEASES = dict(lease_s="5", heartbeat_s="1", poll_s="0.5", callback_secret=SECRET)
+
+
+@dataclass
+class Measured:
+    name: str
+    numbers: dict[str, float] = field(default_factory=dict)
+    facts: dict[str, object] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def run_body(repo: Path, number: int, **extra) -> dict:
+    body = {"repository": {"url": f"file://{repo}", "tag": "v1.0.0"}, "stage": "preview",
+            "connector": {"key": f"fault-{number:03d}"}, "idempotencyKey": f"fault-{time.time_ns()}-{number}"}
+    body.update(extra)
+    return body
+
+
+def _client(base: str, token: str, timeout_s: float = 10) -> httpx.Client:
+    return httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=timeout_s)
+
+
+def _wait_all_done(client: httpx.Client, run_ids: list[str], timeout_s: float) -> tuple[float, list[dict]]:
+    """Seconds until every run is done or error, and the runs."""
+    started = time.monotonic()
+
+    def finished():
+        try:
+            found = [client.get(f"/v1/runs/{run_id}").json() for run_id in run_ids]
+        except (httpx.HTTPError, json.JSONDecodeError):
+            return None
+        return found if all(r.get("status") in ("done", "error") for r in found) else None
+
+    found = wait_for(finished, timeout_s, f"{len(run_ids)} runs to finish", every_s=0.25)
+    return time.monotonic() - started, found
+
+
+def _log_problems(processes: Processes) -> list[str]:
+    log = processes.log("server")
+    problems = []
+    if "Traceback" in log:
+        problems.append("the server logged a traceback:\n" + log[log.index("Traceback"):][:2000])
+    return problems
+
+
+def database_outage(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: Path, *, outage_s: float = 15,
+                    runs: int = 6, run_delay_s: float = 2) -> Measured:
+    measured = Measured("database outage")
+    database_url = pg.create_database()
+    token = make_token(database_url)
+    env = Processes.environment(database_url, redis.url(), runner="slow_runner:certify",
+                                test_run_delay_s=str(run_delay_s), **FAST_LEASES)
+    processes = Processes(env, work)
+    try:
+        base = processes.serve()
+        processes.worker("worker-1")
+        processes.worker("worker-2")
+        with _client(base, token) as client:
+            run_ids = [client.post("/v1/runs", json=run_body(repo, n)).json()["id"] for n in range(runs)]
+            wait_for(lambda: any(client.get(f"/v1/runs/{r}").json()["status"] == "running" for r in run_ids),
+                     60, "a run to start")
+            statuses = [client.get(f"/v1/runs/{r}").json()["status"] for r in run_ids]
+            measured.facts["before the outage"] = {s: statuses.count(s) for s in sorted(set(statuses))}
+            pg.stop()
+            down_at = time.monotonic()
+            during = []
+            for n in range(3):  # submissions and reads during the outage
+                started = time.monotonic()
+                response = client.post("/v1/runs", json=run_body(repo, 100 + n))
+                during.append((response.status_code, response.headers.get("retry-after"),
+                               response.headers.get("content-type", ""), time.monotonic() - started))
+            read = client.get(f"/v1/runs/{run_ids[0]}")
+            health = client.get("/healthz")
+            measured.facts["submissions during the outage"] = [(s, r) for s, r, _c, _t in during]
+            measured.facts["read during the outage"] = read.status_code
+            measured.facts["healthz during the outage"] = (health.status_code, health.json())
+            measured.numbers["submit latency during the outage, max (s)"] = max(t for *_x, t in during)
+            if any(s != 503 or not r or "json" not in c for s, r, c, _t in during) or read.status_code != 503:
+                measured.problems.append(f"during the outage: submissions {during}, read {read.status_code}")
+            time.sleep(max(0.0, outage_s - (time.monotonic() - down_at)))
+            pg.start()
+            measured.numbers["outage (s)"] = time.monotonic() - down_at
+            recovery_s, found = _wait_all_done(client, run_ids, RECOVERY_LIMIT_S + 30)
+        measured.numbers["every run done after the database returned (s)"] = recovery_s
+        measured.problems += exactly_once_problems(found) + _log_problems(processes)
+        workers = processes.log("worker-1") + processes.log("worker-2")
+        measured.facts["tasks retried by a worker (store away at claim)"] = workers.count("retrying the task")
+        measured.facts["results kept until the store returned"] = workers.count("recorded when it returns")
+        outage_lines = processes.log("server").count("store unreachable")
+        measured.facts["server log lines about the outage"] = outage_lines
+        if outage_lines > 2:
+            measured.problems.append(f"{outage_lines} log lines about one outage")
+    except AssertionError as error:
+        measured.problems.append(f"{error}\n{processes.logs()}")
+    finally:
+        processes.stop_all()
+    return measured
+
+
+def frozen_broker(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: Path, *, freeze_s: float = 10,
+                  runs: int = 10) -> Measured:
+    measured = Measured("frozen broker")
+    database_url = pg.create_database()
+    token = make_token(database_url)
+    processes = Processes(Processes.environment(database_url, redis.url(), **FAST_LEASES), work)
+    try:
+        base = processes.serve()
+        processes.worker("worker-1")
+        redis.freeze()
+        frozen_at = time.monotonic()
+        try:
+            with ThreadPoolExecutor(max_workers=runs + 1) as pool:
+                answers = list(pool.map(lambda n: _timed_post(base, token, run_body(repo, n)), range(runs)))
+            health_started = time.monotonic()
+            health = httpx.get(f"{base}/healthz", timeout=10)
+            measured.numbers["healthz latency while frozen (s)"] = time.monotonic() - health_started
+            measured.facts["healthz while frozen"] = (health.status_code, health.json())
+            time.sleep(max(0.0, freeze_s - (time.monotonic() - frozen_at)))
+        finally:
+            redis.thaw()
+        measured.numbers["freeze (s)"] = time.monotonic() - frozen_at
+        measured.numbers["submit latency while frozen, max (s)"] = max(t for _s, _r, t, _id in answers)
+        measured.facts["submission answers"] = sorted({s for s, *_x in answers})
+        for status, retry_after, _t, _id in answers:
+            if status not in (202, 503) or (status == 503 and not retry_after):
+                measured.problems.append(f"a submission got {status} (Retry-After {retry_after})")
+        accepted = [run_id for status, _r, _t, run_id in answers if status == 202]
+        with _client(base, token) as client:
+            recovery_s, found = _wait_all_done(client, accepted, RECOVERY_LIMIT_S + 30)
+        measured.numbers["every accepted run done after the broker returned (s)"] = recovery_s
+        measured.problems += exactly_once_problems(found) + _log_problems(processes)
+    except AssertionError as error:
+        measured.problems.append(f"{error}\n{processes.logs()}")
+    finally:
+        redis.thaw()
+        processes.stop_all()
+    return measured
+
+
+def _timed_post(base: str, token: str, body: dict) -> tuple[int, str | None, float, str | None]:
+    started = time.monotonic()
+    try:
+        response = httpx.post(f"{base}/v1/runs", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    except httpx.HTTPError:
+        return 0, None, time.monotonic() - started, None
+    run_id = response.json().get("id") if response.status_code == 202 else None
+    return response.status_code, response.headers.get("retry-after"), time.monotonic() - started, run_id
+
+
+def unpublished_run(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: Path) -> Measured:
+    """The state a server leaves when it dies between saving a run and publishing it: the run is in the
+    store, queued, and the broker never heard of it. Another server (or the same, restarted) sends it."""
+    from certifier.service.store import runs
+    from certifier.service.store.db import Database
+
+    measured = Measured("saved, never published")
+    database_url = pg.create_database()
+    token = make_token(database_url)
+    processes = Processes(Processes.environment(database_url, redis.url(), **FAST_LEASES), work)
+    try:
+        processes.worker("worker-1")
+        base = processes.serve()
+        db = Database(database_url)
+        new = runs.NewRun(repository_url=f"file://{repo}", tag="v1.0.0", stage="preview", profile="preview",
+                          connector_key="lost", connector={"key": "lost"}, deployment=None, callback_url=None,
+                          submitted_by="crashed-server", idempotency_key=None, request_digest="-")
+        saved, _ = runs.submit(db, new)
+        db.dispose()
+        saved_at = time.monotonic()
+        with _client(base, token) as client:
+            wait_for(lambda: client.get(f"/v1/runs/{saved.id}").json()["status"] in ("running", "done"), 60,
+                     "the unpublished run to start")
+            measured.numbers["running after (s)"] = time.monotonic() - saved_at
+            _s, found = _wait_all_done(client, [saved.id], RECOVERY_LIMIT_S)
+        measured.problems += exactly_once_problems(found) + _log_problems(processes)
+        if "sent to the broker again: never sent" not in processes.log("server"):
+            measured.problems.append("the re-dispatch was not logged with its reason")
+    except AssertionError as error:
+        measured.problems.append(f"{error}\n{processes.logs()}")
+    finally:
+        processes.stop_all()
+    return measured
+
+
+class Receiver:
+    """A loopback callback receiver: answers 200 at once, or (hanging) holds every request `hang_s`."""
+
+    def __init__(self, hang_s: float = 0.0) -> None:
+        self.received: list[tuple[float, dict]] = []  # (wall-clock time, body)
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if hang_s:
+                    time.sleep(hang_s)
+                receiver.received.append((time.time(), json.loads(body)))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def hanging_receiver(repo: Path, work: Path, *, hanging_runs: int = 4, healthy_runs: int = 2) -> Measured:
+    """Embedded pool on SQLite (callbacks are sent by the server in every mode)."""
+    from datetime import datetime
+
+    measured = Measured("hanging callback receiver")
+    database_url = f"sqlite:///{work / 'callbacks.db'}"
+    token = make_token(database_url)
+    env = Processes.environment(database_url, "redis://127.0.0.1:1/0", dispatch="embedded", workers="2",
+                                callback_secret=SECRET, callback_timeout_s="10", poll_s="0.5")
+    processes = Processes(env, work)
+    hanging, healthy = Receiver(hang_s=30), Receiver()
+    try:
+        base = processes.serve()
+        with _client(base, token) as client:
+            for n in range(hanging_runs):
+                client.post("/v1/runs", json=run_body(repo, n, callbackUrl=hanging.url)).raise_for_status()
+            time.sleep(1.0)  # the hanging receiver's deliveries come first
+            healthy_ids = [client.post("/v1/runs", json=run_body(repo, 100 + n, callbackUrl=healthy.url)).json()["id"]
+                           for n in range(healthy_runs)]
+            _s, found = _wait_all_done(client, healthy_ids, RECOVERY_LIMIT_S)
+            wait_for(lambda: len(healthy.received) >= healthy_runs, 60, "the healthy receiver's callbacks")
+        finished = {run["id"]: datetime.fromisoformat(next(e["at"] for e in run["history"] if e["event"] == "finished")
+                                                       .replace("Z", "+00:00")).timestamp() for run in found}
+        delays = [at - finished[body["run"]["id"]] for at, body in healthy.received]
+        measured.numbers["healthy receiver's delay after the run finished, max (s)"] = max(delays)
+        measured.facts["hanging receiver's deliveries in flight"] = len(hanging.received)
+        measured.problems += exactly_once_problems(found) + _log_problems(processes)
+    except AssertionError as error:
+        measured.problems.append(f"{error}\n{processes.logs()}")
+    finally:
+        processes.stop_all()
+        healthy.close()
+        hanging.server.server_close()
+    return measured
