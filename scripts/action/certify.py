@@ -8,12 +8,13 @@ Two modes (input `mode`, default `auto`: pull-request on pull_request events, ta
 - tag: certify the pushed tag (or the `tag` input): certifier clones it, so the report names the tag.
   certifier clones repositories, not folders: with `path:` set to a subfolder, the checked-out working tree
   is certified instead, after checking that it is exactly the tag's commit.
-- pull-request: certify the checked-out head as a working tree; with `baseline:` (an earlier report.json,
-  e.g. the last tag's), certifier marks every finding new, unchanged, fixed or waived.
+- pull-request: certify the checked-out head as a working tree.
+In both, `baseline:` (an earlier report.json, or `last-tag`: the one baseline.sh downloaded) makes certifier
+mark every finding new, unchanged, fixed or waived.
 
-Reads INPUT_* (stage, path, tag, mode, baseline, static-only, profile, output-dir), CERTIFIER (the certifier
-executable installed by install.sh) and the runner's GITHUB_* / RUNNER_* variables. Standard library only:
-it runs on the runner's Python, apart from certifier's environment.
+Reads INPUT_* (stage, path, tag, mode, baseline, static-only, profile, output-dir), BASELINE_FOUND, CERTIFIER
+(the certifier executable installed by install.sh) and the runner's GITHUB_* / RUNNER_* variables. Standard
+library only: it runs on the runner's Python, apart from certifier's environment.
 """
 
 from __future__ import annotations
@@ -70,14 +71,13 @@ def certifier_argv(env, workspace: Path, source: Path, out: Path) -> list[str]:
     if stage not in STAGES:
         raise ActionError(f"stage {stage!r} is not one of {', '.join(STAGES)}")
     argv = [env.get("CERTIFIER") or "certifier", "run", str(source), "--stage", stage, "--out", str(out)]
-    if mode(env) == "pull-request":
-        argv += baseline_args(env, workspace, argv[0])
-    else:
+    if mode(env) == "tag":
         tag = env.get("INPUT_TAG") or (env.get("GITHUB_REF_NAME") if env.get("GITHUB_REF_TYPE") == "tag" else "")
         if not tag:
             raise ActionError("no tag to certify: run the action on tag pushes (on: push: tags: [...]) or on "
                               "pull requests, or set the 'tag' input")
         argv += tag_args(workspace, source, tag)
+    argv += baseline_args(env, workspace, argv[0])
     if (env.get("INPUT_STATIC_ONLY") or "").lower() == "true":
         argv.append("--static-only")
     if env.get("INPUT_PROFILE"):
@@ -118,8 +118,11 @@ def git(cwd: Path, *args: str) -> str:
 
 
 def baseline_args(env, workspace: Path, certifier: str) -> list[str]:
-    """`--baseline FILE` when a baseline report is given, exists, and this certifier knows the option."""
+    """`--baseline FILE` when a baseline report is given, exists, and this certifier knows the option.
+    `last-tag`: the report baseline.sh downloaded (it said why when there is none)."""
     given = (env.get("INPUT_BASELINE") or "").strip()
+    if given == "last-tag":
+        given = (env.get("BASELINE_FOUND") or "").strip()
     if not given:
         return []
     path = (workspace / given).resolve()

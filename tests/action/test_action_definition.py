@@ -60,3 +60,10 @@ def test_inputs_reach_scripts_only_through_the_environment():
         assert "${{" not in step.get("run", ""), step["name"]
     names = {value for step in ACTION["runs"]["steps"] for value in (step.get("env") or {}).values()}
     assert "${{ inputs.baseline }}" in names and "${{ inputs.mode }}" in names
+
+
+def test_the_last_tags_report_is_looked_for_only_when_asked_and_never_fails_the_job():
+    step = STEPS["Find the last tag's report"]
+    assert step["if"] == "${{ inputs.baseline == 'last-tag' }}" and step["continue-on-error"] is True
+    assert step["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert STEPS["Certify"]["env"]["BASELINE_FOUND"] == "${{ steps.baseline.outputs.path }}"

@@ -120,3 +120,15 @@ def test_sarif_locations_become_relative_to_the_repository_root(tmp_path, monkey
     assert second["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "file:///home/runner/work/x/y.js"
     assert run["artifacts"][0]["location"]["uri"] == "connectors/shop/connect.yaml"
     assert json.loads((out / "report.sarif").read_text()) == sarif_document()  # sealed in report.json: untouched
+
+
+def test_a_tag_is_compared_with_the_report_the_baseline_step_found(repo, tmp_path):
+    found = tmp_path / "certifier-baseline" / "report.json"
+    found.parent.mkdir()
+    found.write_text("{}")
+    env = {"GITHUB_REF_TYPE": "tag", "GITHUB_REF_NAME": "v1.0.0", "INPUT_BASELINE": "last-tag",
+           "BASELINE_FOUND": str(found), "CERTIFIER": fake_certifier(tmp_path, knows_baseline=True)}
+    command = argv(env, repo)
+    assert command[-4:] == ["--tag", "v1.0.0", "--baseline", str(found)]
+    env["BASELINE_FOUND"] = ""  # baseline.sh found none and said why
+    assert "--baseline" not in argv(env, repo)

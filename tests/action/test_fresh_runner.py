@@ -51,7 +51,8 @@ class Runner:
         self.log: list[tuple[str, str, str]] = []  # (step name, result, output)
 
     def value(self, expression: str) -> str:
-        names = {"github.action_path": str(self.action_path), "github.workspace": self.env["GITHUB_WORKSPACE"]}
+        names = {"github.action_path": str(self.action_path), "github.workspace": self.env["GITHUB_WORKSPACE"],
+                 "github.token": "ghs_token-of-the-job"}
         if expression in names:
             return names[expression]
         if expression.startswith("inputs."):
@@ -295,20 +296,35 @@ def test_no_decision_fails_the_job(fresh, tmp_path):
 
 def test_a_pull_request_is_compared_with_the_last_tags_report(fresh, tmp_path):
     machine, first, _ = fresh
-    baseline = machine.runner_temp / "baseline" / "report.json"  # as `gh run download` would put it
-    baseline.parent.mkdir(exist_ok=True)
-    shutil.copy2(first.outputs()["report-path"], baseline)
+    # the GitHub CLI of the runner, answering with the report artifact of the run on tag v1.0.0
+    gh = tmp_path / "bin" / "gh"
+    gh.parent.mkdir()
+    gh.write_text(f"""#!/bin/sh
+echo "$*" >> {tmp_path / 'gh.log'}
+case "$1 $2" in
+  "run list") echo 4242 ;;
+  "run download") while [ $# -gt 0 ]; do [ "$1" = --dir ] && dir=$2; shift; done
+                  mkdir -p "$dir" && cp {first.outputs()['report-path']} "$dir/report.json" ;;
+esac
+""")
+    gh.chmod(0o755)
     workspace = make_tagged_repo(EXAMPLES / "goods-store", tmp_path / "workspace", "v1.0.0")
-    runner = machine.job(tmp_path, workspace, PULL_REQUEST, **{
-        "static-only": "true", "profile": str(STATIC_PROFILE), "output-dir": str(tmp_path / "out"),
-        "baseline": str(baseline)})
+    git(workspace, "commit", "-q", "--allow-empty", "-m", "pull request change")
+    runner = machine.job(tmp_path, workspace, {**PULL_REQUEST, "GITHUB_REPOSITORY": "acme/goods-store",
+                                               "GITHUB_WORKFLOW_REF": "acme/goods-store/.github/workflows/certify.yml@x"},
+                         **{"static-only": "true", "profile": str(STATIC_PROFILE), "output-dir": str(tmp_path / "out"),
+                            "baseline": "last-tag"})
+    runner.env["PATH"] = f"{gh.parent}{os.pathsep}{runner.env['PATH']}"
     assert runner.run(), runner.transcript()
+    assert "--branch v1.0.0" in (tmp_path / "gh.log").read_text()
+    found = machine.runner_temp / "certifier-baseline" / "report.json"
+    assert runner.result("Find the last tag's report")[0] == "success" and found.is_file()
     certify = runner.result("Certify")[1]
     report = json.loads(Path(runner.outputs()["report-path"]).read_text())
     assert report["provenance"]["tag"] is None
     help_text = subprocess.run([str(machine.runner_temp / "certifier-venv" / "bin" / "certifier"), "run", "--help"],
                                capture_output=True, text=True).stdout
     if "--baseline" in help_text:  # the comparison ships with certifier's --baseline
-        assert f"--baseline {baseline}" in certify and report["delta"] is not None
+        assert f"--baseline {found}" in certify and report["delta"] is not None
     else:
         assert "cannot compare with a baseline" in certify and "--baseline" not in certify.splitlines()[0]
