@@ -1,4 +1,5 @@
-"""A small client of the commercetools HTTP API, used against the local emulator only (loopback).
+"""A small client of the commercetools HTTP API, used against the local emulator only (its loopback,
+through the preview network's relay when the preview has a network of its own: `opener`).
 
 It seeds data, reads what postDeploy created (extensions, subscriptions) and removes leftovers. Answers
 are bounded in size and every call has a timeout: the emulator is our process, but a hung one must not
@@ -34,6 +35,7 @@ class CtApi:
     client_id: str
     client_secret: str
     timeout_s: float = 10.0
+    opener: urllib.request.OpenerDirector = field(default=_OPENER, repr=False)
     _token: str | None = field(default=None, repr=False)
 
     def token(self) -> str:
@@ -74,7 +76,7 @@ class CtApi:
     def _send(self, method: str, path: str, data: bytes | None, headers: dict[str, str]) -> Any:
         request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
         try:
-            with _OPENER.open(request, timeout=self.timeout_s) as response:
+            with self.opener.open(request, timeout=self.timeout_s) as response:
                 return _json(response.read(MAX_ANSWER_BYTES))
         except urllib.error.HTTPError as error:
             answer = _json(error.read(MAX_ANSWER_BYTES))

@@ -1,8 +1,10 @@
 """One local preview deployment per run, shared by every probe check (ctx.session.memo).
 
-Order matters and is fixed here: emulator up and seeded -> apps started -> per app postDeploy twice
+Order matters and is fixed here: the preview's network (a private namespace where the machine allows,
+certifier.collect.preview.network) -> emulator up and seeded -> apps started -> per app postDeploy twice
 (idempotency) -> probes (functional first, robustness last, because a bad request may crash an app) ->
-preUndeploy -> apps stopped. The checks then judge what was recorded; nothing is sent twice.
+preUndeploy -> apps stopped. The emulator, the apps and their scripts all run on that network; the
+certifier reaches them through its relay. The checks then judge what was recorded; nothing is sent twice.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from certifier.collect.preview.builds import BuildInfo, build_of
 from certifier.collect.preview.emulator import Emulator, EmulatorError, emulator_version, start_emulator
 from certifier.collect.preview.launcher import RunningApp, Startup, install_preload, preload_env, start_app
 from certifier.collect.preview.lifecycle import Resource, Snapshot, created, duplicated, snapshot, tracked
+from certifier.collect.preview.network import NetworkError, open_network
 from certifier.collect.preview.probes.problems import Exposure, ProbeRun
 from certifier.collect.preview.probes.run import probe_app
 from certifier.collect.preview.probes.target import Target, extension_from_api, subscription_from_api
@@ -86,12 +89,19 @@ def deploy_local(ctx: Any) -> PreviewDeployment:
             preview.skipped = f"build failed: see build.* ({preview.build.reason})"
     root = ctx.session.workspace / "preview"
     try:
-        emulator = start_emulator(runner.Workspace(root / "emulator"))
+        network = open_network(root / "network")
+    except NetworkError as error:  # never the host's network instead: that is what it keeps them from
+        deployment.error = str(error)
+        return deployment
+    ctx.session.on_close("preview-network", network.close)  # closed last: clean-ups run newest first
+    try:
+        emulator = start_emulator(runner.Workspace(root / "emulator"), network=network)
     except (EmulatorError, runner.SandboxError) as error:
         deployment.error = str(error)
         return deployment
     ctx.session.on_close("preview-emulator", emulator.stop)
-    deployment.info = {"emulator": emulator_version(), "emulator_install_s": emulator.install.duration_s,
+    deployment.info = {"network": network.mode, "emulator": emulator_version(),
+                       "emulator_install_s": emulator.install.duration_s,
                        "emulator_installed_now": emulator.install.cold, "emulator_start_s": emulator.start_s}
     _deploy_apps(ctx, deployment, emulator)
     deployment.info["total_s"] = round(time.monotonic() - clock, 3)
@@ -133,7 +143,7 @@ def _start(ctx: Any, preview: AppPreview, emulator: Emulator) -> None:
     preload = install_preload(build.workspace.root)
     env = {**preview.env.values, **preload_env(preload, emulator.url)}
     started = start_app(build.app_dir, build.workspace, env, health_path=_path(health) if health else None,
-                        secrets=_secrets(preview, emulator))
+                        secrets=_secrets(preview, emulator), network=emulator.network)
     if isinstance(started, Startup):
         preview.startup = started
         return
@@ -155,11 +165,11 @@ def _post_deploy(preview: AppPreview, emulator: Emulator, api: Any) -> None:
     env, hidden = _script_env(preview, emulator), _secrets(preview, emulator)
     before = snapshot(api)
     preview.postdeploy.append(run_script("postDeploy", 1, command, preview.build.app_dir,
-                                         preview.build.workspace, env, hidden))
+                                         preview.build.workspace, env, hidden, emulator.network))
     after_first = snapshot(api)
     preview.created = created(before, after_first)
     preview.postdeploy.append(run_script("postDeploy", 2, command, preview.build.app_dir,
-                                         preview.build.workspace, env, hidden))
+                                         preview.build.workspace, env, hidden, emulator.network))
     after_second = snapshot(api)
     preview.duplicates = duplicated(preview.created, after_first, after_second)
     preview.replacements = [r for r in created(after_first, after_second) if r not in preview.duplicates]
@@ -169,7 +179,8 @@ def _pre_undeploy(preview: AppPreview, emulator: Emulator, api: Any) -> None:
     command = preview.app.scripts.get("preUndeploy")
     if command:
         preview.preundeploy = run_script("preUndeploy", 1, command, preview.build.app_dir, preview.build.workspace,
-                                         _script_env(preview, emulator), _secrets(preview, emulator))
+                                         _script_env(preview, emulator), _secrets(preview, emulator),
+                                         emulator.network)
     remaining: Snapshot = snapshot(api)
     preview.leftover = [r for r in tracked(_registered(preview)) if r.id in remaining]
 
@@ -187,7 +198,7 @@ def _target(preview: AppPreview, emulator: Emulator, api: Any) -> Target:
                   extensions=extensions if preview.app.type == "service" else [],
                   subscriptions=subscriptions if preview.app.type == "event" else [],
                   secured_values=tuple(preview.env.secrets.values()), exposure=exposure, data=emulator.data,
-                  project_key=emulator.project_key, alive=preview.running.alive)
+                  project_key=emulator.project_key, alive=preview.running.alive, connect=emulator.network.connect)
 
 
 def _registered(preview: AppPreview) -> list[Resource]:

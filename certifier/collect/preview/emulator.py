@@ -3,7 +3,9 @@
 The npm package ships inside certifier (emulator/package.json + package-lock.json + server.mjs) and is
 installed on first use into a cache keyed by the digest of those files:
 `$CERTIFIER_CACHE_DIR/emulator/<digest>/` (default `~/.cache/certifier/emulator/<digest>/`). The server
-binds 127.0.0.1 only and runs through the process runner like every other program of a preview.
+binds 127.0.0.1 only and runs through the process runner like every other program of a preview, on the
+preview's network (certifier.collect.preview.network: a private namespace the apps share, reached
+through its relay).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from typing import Any, Iterator
 from certifier.core.paths import cache_root
 from certifier.collect.preview.credentials import new_client_id, new_client_secret
 from certifier.collect.preview.ctapi import CtApi, CtApiError
-from certifier.collect.preview.ports import free_port, wait_until
+from certifier.collect.preview.network import PreviewNetwork
+from certifier.collect.preview.ports import wait_until
 from certifier.collect.preview.seed import SeedData, seed
 
 PACKAGE_DIR = Path(__file__).resolve().parent / "emulator"
@@ -153,13 +156,16 @@ class Emulator:
     install: InstallInfo
     start_s: float
     data: SeedData = field(default_factory=SeedData)
+    network: PreviewNetwork = field(default_factory=PreviewNetwork)
 
     @property
     def url(self) -> str:
+        """Its address on the preview's network (what the apps are given)."""
         return f"http://127.0.0.1:{self.port}"
 
     def api(self) -> CtApi:
-        return CtApi(self.url, self.project_key, self.client_id, self.client_secret)
+        """A client for the certifier, through the preview network's relay when it is private."""
+        return CtApi(self.url, self.project_key, self.client_id, self.client_secret, opener=self.network.opener())
 
     def alive(self) -> bool:
         return bool(self.process.alive())
@@ -172,18 +178,21 @@ class Emulator:
 
 
 def start_emulator(workspace: Any, *, project_key: str = DEFAULT_PROJECT_KEY, cache: Path | None = None,
-                   seed_data: bool = True) -> Emulator:
-    """Install (first use), start on a free loopback port, wait until it answers, seed it."""
+                   seed_data: bool = True, network: PreviewNetwork | None = None) -> Emulator:
+    """Install (first use), start on a free loopback port of the preview's network (default: the host's),
+    wait until it answers, seed it."""
     from certifier.sandbox import runner
 
+    network = network or PreviewNetwork()
     install = ensure_installed(cache)
     started = time.monotonic()
-    port = free_port()
+    port = network.port()
     package = runtime_copy(install.path, workspace.root)
     process = runner.start(["node", str(package / "server.mjs")], cwd=package, workspace=workspace,
                            env={"CT_EMULATOR_PORT": str(port), "CT_EMULATOR_PROJECT_KEY": project_key},
-                           limits=runner.Limits(wall_s=3 * 3600.0), network=True)  # see docs/sandbox.md
-    emulator = Emulator(process, port, project_key, new_client_id(), new_client_secret(), install, 0.0)
+                           limits=runner.Limits(wall_s=3 * 3600.0), **network.runner_options())
+    emulator = Emulator(process, port, project_key, new_client_id(), new_client_secret(), install, 0.0,
+                        network=network)
     api = emulator.api()
     if not wait_until(lambda: _answers(api), timeout_s=START_BUDGET_S, give_up=lambda: not process.alive()):
         output = process.stop(grace_s=1)

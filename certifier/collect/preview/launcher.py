@@ -1,5 +1,6 @@
-"""Start one HTTP app of a local preview: its start command on a free loopback port, with its
-configuration as environment variables and the emulator redirect preloaded; wait until it is ready."""
+"""Start one HTTP app of a local preview: its start command on a free loopback port of the preview's
+network (certifier.collect.preview.network), with its configuration as environment variables and the
+emulator redirect preloaded; wait until it is ready (reached through that network's relay)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,16 @@ import json
 import shutil
 import time
 import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from certifier.collect.preview.ports import accepts, free_port, wait_until
+from certifier.collect.preview.network import PreviewNetwork
+from certifier.collect.preview.ports import wait_until
 
 PRELOAD = Path(__file__).resolve().parent / "preload" / "redirect.cjs"
 READY_BUDGET_S = 60.0
 APP_WALL_S = 3 * 3600.0
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @dataclass
@@ -29,10 +29,13 @@ class Startup:
     reason: str = ""  # why it is not ready
     health: dict[str, Any] | None = None  # {"path", "status"} when a healthCheck is declared
     output_tail: str = ""
+    network: str = ""  # private (a namespace of the preview's own) | host
 
     def evidence(self) -> dict[str, Any]:
         record = {"ready": self.ready, "startup_s": round(self.duration_s, 3), "command": " ".join(self.command),
                   "port": self.port}
+        if self.network:
+            record["network"] = self.network
         if self.reason:
             record["reason"] = self.reason
         if self.health:
@@ -47,14 +50,16 @@ class RunningApp:
     process: Any  # runner.RunningProcess
     port: int
     startup: Startup
+    network: PreviewNetwork = field(default_factory=PreviewNetwork)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
+        """Its address on the preview's network (what the emulator and scripts see)."""
         return f"http://127.0.0.1:{self.port}"
 
     def alive(self) -> bool:
-        return bool(self.process.alive()) and accepts(self.port)
+        return bool(self.process.alive()) and self.network.accepts(self.port)
 
     def stop(self) -> str:
         result = self.process.stop(grace_s=3)
@@ -92,22 +97,25 @@ def install_preload(root: Path) -> Path:
 
 
 def start_app(app_dir: Path, workspace: Any, env: dict[str, str], *, health_path: str | None,
-              secrets: tuple[str, ...], budget_s: float = READY_BUDGET_S) -> RunningApp | Startup:
+              secrets: tuple[str, ...], budget_s: float = READY_BUDGET_S,
+              network: PreviewNetwork | None = None) -> RunningApp | Startup:
     """The running app, or the Startup that says why it could not be started or never became ready."""
     from certifier.sandbox import runner
 
+    network = network or PreviewNetwork()
     command = start_command(app_dir)
     if command is None:
-        return Startup(False, 0.0, (), reason="no start script in package.json and no Procfile web: line")
-    port = free_port()
+        return Startup(False, 0.0, (), reason="no start script in package.json and no Procfile web: line",
+                       network=network.mode)
+    port = network.port()
     started = time.monotonic()
     process = runner.start(list(command), cwd=app_dir, workspace=workspace, env={**env, "PORT": str(port)},
-                           limits=runner.Limits(wall_s=APP_WALL_S), redact=secrets, network=True)
-    listening = wait_until(lambda: accepts(port), timeout_s=budget_s, give_up=lambda: not process.alive())
-    startup = Startup(listening, time.monotonic() - started, command, port)
+                           limits=runner.Limits(wall_s=APP_WALL_S), redact=secrets, **network.runner_options())
+    listening = wait_until(lambda: network.accepts(port), timeout_s=budget_s, give_up=lambda: not process.alive())
+    startup = Startup(listening, time.monotonic() - started, command, port, network=network.mode)
     if listening and health_path:
         remaining = max(1.0, budget_s - startup.duration_s)
-        startup.health = _wait_healthy(port, health_path, remaining)
+        startup.health = _wait_healthy(network, port, health_path, remaining)
         startup.ready = startup.health.get("status") is not None and 200 <= startup.health["status"] < 300
         startup.duration_s = time.monotonic() - started
         if not startup.ready:
@@ -118,15 +126,16 @@ def start_app(app_dir: Path, workspace: Any, env: dict[str, str], *, health_path
     if not startup.ready:
         startup.output_tail = process.stop(grace_s=2).log_tail(3000)
         return startup
-    return RunningApp(process, port, startup)
+    return RunningApp(process, port, startup, network)
 
 
-def _wait_healthy(port: int, path: str, budget_s: float) -> dict[str, Any]:
+def _wait_healthy(network: PreviewNetwork, port: int, path: str, budget_s: float) -> dict[str, Any]:
     state: dict[str, Any] = {"path": path, "status": None}
+    opener = network.opener()
 
     def healthy() -> bool:
         try:
-            with _NO_PROXY.open(f"http://127.0.0.1:{port}{path}", timeout=2) as answer:
+            with opener.open(f"http://127.0.0.1:{port}{path}", timeout=2) as answer:
                 state["status"] = answer.status
         except urllib.error.HTTPError as error:
             state["status"] = error.code

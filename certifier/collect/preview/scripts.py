@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from certifier.collect.preview.network import PreviewNetwork
+
 SCRIPT_BUDGET_S = 300.0
 GCP_PROJECT_ID = "cert-gcp-project"
 # The starter kit's event template reads CONNECT_PROVIDER: `AZURE` selects Service Bus, anything else Pub/Sub.
@@ -42,9 +44,11 @@ def topic_name(app_name: str) -> str:
 
 
 def run_script(name: str, attempt: int, command: str, app_dir: Path, workspace: Any, env: dict[str, str],
-               secrets: tuple[str, ...]) -> ScriptRun:
+               secrets: tuple[str, ...], network: PreviewNetwork | None = None) -> ScriptRun:
+    """Run the script on the preview's network (it reaches the emulator and its app, nothing else)."""
     from certifier.sandbox import runner
 
+    options = (network or PreviewNetwork()).runner_options()
     result = runner.run(["sh", "-c", command], cwd=app_dir, workspace=workspace, env=env,
-                        limits=runner.Limits(wall_s=SCRIPT_BUDGET_S), redact=secrets, network=True)
+                        limits=runner.Limits(wall_s=SCRIPT_BUDGET_S), redact=secrets, **options)
     return ScriptRun(name, attempt, result)

@@ -64,6 +64,8 @@ class Target:
     remote: bool = False
     job_budget_s: float = 60.0
     auth_header: str | None = None  # the Authorization value that works, once known
+    # (scheme, host, port, timeout_s) -> HTTPConnection: how a local preview reaches its private network
+    connect: Callable[..., Any] | None = None
 
     @property
     def base(self) -> str:
@@ -76,7 +78,7 @@ class Target:
         return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
     def send(self, request: Request, timeout_s: float) -> Exchange:
-        return send(self.base, request, timeout_s=timeout_s, redactor=self.exposure.redactor)
+        return send(self.base, request, timeout_s=timeout_s, redactor=self.exposure.redactor, connect=self.connect)
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": self.auth_header} if self.auth_header else {}
