@@ -2,12 +2,14 @@
 
 Every connector command runs as `bwrap <mounts> -- python3 jail.py ... -- command`: a private PID, IPC
 and UTS namespace (the command sees only its own processes), and, unless the caller asks for the
-network (a package install with scripts disabled, the local preview), an empty network namespace with
-only its own loopback. The mount namespace holds the system directories read-only (/usr, /etc, the
-/bin and /lib links), a fresh /proc and /dev, a private size-limited /tmp, /var/tmp and /dev/shm, the
-run's workspace writable, the shared package cache read-only (writable only for the trusted install),
-the command's own directory and the paths the workspace lists as `readable` read-only. Nothing else of
-the host is there: no other workspace, no certifier state (result cache, store, uid registry), no home.
+network (a package install where its registry proxy, certifier.sandbox.egress, cannot be set up),
+an empty network namespace with only its own loopback; the programs of a local preview share one such
+namespace (`join_network`, certifier.sandbox.netns). The mount namespace holds the system
+directories read-only (/usr, /etc, the /bin and /lib links), a fresh /proc and /dev, a private
+size-limited /tmp, /var/tmp and /dev/shm, the run's workspace writable, the shared package cache
+read-only (writable only for the trusted install), the command's own directory and the paths the
+workspace lists as `readable` read-only. Nothing else of the host is there: no other workspace, no
+certifier state (result cache, store, uid registry), no home.
 
 The jail is PID 1 of the namespace (`--as-pid-1`): when it exits the kernel kills every process left
 in the namespace, and code inside cannot signal it. As root it keeps only the capabilities it needs to
@@ -93,6 +95,13 @@ def bwrap_argv(*, root: Path, cwd: Path, cache: Path | None, cache_writable: boo
         for capability in JAIL_CAPABILITIES:
             argv += ["--cap-add", capability]
     return argv + ["--"]
+
+
+def join_network(fd: int) -> list[str]:
+    """The prefix that starts a command in the network namespace of descriptor `fd`, which the command
+    inherits: the shared network of a local preview (certifier.sandbox.netns). bwrap then runs as usual
+    but without --unshare-net, so the command keeps that network and gets every other namespace."""
+    return [shutil.which("nsenter") or "nsenter", f"--net=/proc/self/fd/{fd}", "--"]
 
 
 def _parents(paths) -> list[str]:

@@ -35,10 +35,11 @@ class RunningProcess:
 
     def __init__(self, argv: Sequence[str], cwd: Path, workspace: Workspace, env: Mapping[str, str] | None,
                  limits: Limits, redact: Sequence[str], stdin: str | bytes | None, *, network: bool = False,
-                 cache_writable: bool = False) -> None:
+                 cache_writable: bool = False, netns_fd: int | None = None) -> None:
         self.argv = tuple(str(a) for a in argv)
         self.limits = limits
         self.network = network
+        self._netns_fd = netns_fd  # a shared network namespace to join (the local preview's)
         self._cache_writable = cache_writable
         self._workspace = workspace.prepare()
         self._env = sandbox_env(workspace.home, workspace.tmp, workspace.npm_cache, env, private=workspace.cache)
@@ -117,7 +118,8 @@ class RunningProcess:
             popen = subprocess.Popen(
                 [*_join_cgroup(cgroup_procs), *self._jail_argv(cwd, config, info_w), executable, *self.argv[1:]],
                 cwd=cwd, env=self._env, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                stdout=out_w, stderr=err_w, start_new_session=True, pass_fds=(child_end.fileno(), info_w))
+                stdout=out_w, stderr=err_w, start_new_session=True,
+                pass_fds=(child_end.fileno(), info_w, *([self._netns_fd] if self._netns_fd is not None else [])))
         except OSError as error:
             for fd in (out_r, out_w, err_r, err_w, info_r, info_w):
                 os.close(fd)
@@ -147,14 +149,17 @@ class RunningProcess:
         return popen
 
     def _jail_argv(self, cwd: Path, config: dict, info_fd: int) -> list[str]:
-        """bwrap + the jail inside the namespaces, or the jail alone (uid-only / process-only isolation)."""
+        """bwrap + the jail inside the namespaces, or the jail alone (uid-only / process-only isolation);
+        after nsenter when the command joins a shared network namespace."""
+        joined = namespaces.join_network(self._netns_fd) if self._netns_fd is not None else []
         if not self._workspace.namespaced():
-            return [sys.executable, "-I", "-S", str(JAIL), json.dumps(config), "--"]
+            return [*joined, sys.executable, "-I", "-S", str(JAIL), json.dumps(config), "--"]
         workspace = self._workspace
         prefix = namespaces.bwrap_argv(
             root=workspace.root, cwd=cwd, cache=workspace.npm_cache, cache_writable=self._cache_writable,
-            network=self.network, readable=workspace.readable, info_fd=info_fd, privileged=workspace.uid is not None)
-        return [*prefix, namespaces.jail_python(), "-I", "-S", namespaces.JAIL_INSIDE, json.dumps(config), "--"]
+            network=self.network or bool(joined), readable=workspace.readable, info_fd=info_fd,
+            privileged=workspace.uid is not None)
+        return [*joined, *prefix, namespaces.jail_python(), "-I", "-S", namespaces.JAIL_INSIDE, json.dumps(config), "--"]
 
     def _rlimits(self) -> dict[str, int]:
         limits = {"RLIMIT_CORE": 0}
