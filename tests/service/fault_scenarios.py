@@ -89,6 +89,7 @@ def database_outage(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: 
             measured.facts["before the outage"] = {s: statuses.count(s) for s in sorted(set(statuses))}
             pg.stop()
             down_at = time.monotonic()
+            processes.worker("worker-3")  # idle while the store is away: it takes queued messages and must not drop them
             during = []
             for n in range(3):  # submissions and reads during the outage
                 started = time.monotonic()
@@ -109,7 +110,7 @@ def database_outage(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: 
             recovery_s, found = _wait_all_done(client, run_ids, RECOVERY_LIMIT_S + 30)
         measured.numbers["every run done after the database returned (s)"] = recovery_s
         measured.problems += exactly_once_problems(found) + _log_problems(processes)
-        workers = processes.log("worker-1") + processes.log("worker-2")
+        workers = processes.log("worker-1") + processes.log("worker-2") + processes.log("worker-3")
         measured.facts["tasks retried by a worker (store away at claim)"] = workers.count("retrying the task")
         measured.facts["results kept until the store returned"] = workers.count("recorded when it returns")
         outage_lines = processes.log("server").count("store unreachable")

@@ -49,6 +49,7 @@ def test_a_15_s_database_outage_delays_runs_but_loses_and_repeats_none(private_p
     assert measured.problems == [], _report(measured)
     assert measured.numbers["every run done after the database returned (s)"] < 90, _report(measured)
     assert measured.numbers["submit latency during the outage, max (s)"] < 5, _report(measured)
+    assert measured.facts["tasks retried by a worker (store away at claim)"] > 0, _report(measured)
     status, health = measured.facts["healthz during the outage"]
     assert status == 503 and health["database"].startswith("unreachable") and health["broker"] == "redis"
 
