@@ -4,10 +4,11 @@ As root, RLIMIT_NPROC does not bind and every file is writable, so connector cod
 uid of its own, allocated per workspace (so one run's fork bomb cannot exhaust another run's process
 budget, and one connector cannot write into another run's workspace) and a shared sandbox group (so the
 shared package cache can be written by the trusted install of every run). The workspace root belongs to
-that uid with mode 0700 (no other sandbox uid can enter it) and, where possible, is a filesystem of its
-own (certifier.sandbox.quota: the disk quota); its commands share one control group
-(certifier.sandbox.cgroups: the run-wide limits). Not root, the code runs as the invoking user: the
-rlimits still apply, file permissions are the user's own (see docs in certifier/sandbox/runner.py).
+that uid with mode 0700 (no other sandbox uid can enter it) and, where possible, a directory of the
+run's disk (certifier.sandbox.quota: the disk quota); its commands share one control group, a child of
+the run's (certifier.sandbox.cgroups, certifier.sandbox.runs: the run-wide limits). Not root, the code
+runs as the invoking user: the rlimits still apply, file permissions are the user's own (see docs in
+certifier/sandbox/runner.py).
 
 In namespaces (certifier.sandbox.namespaces) connector code sees the shared package cache read-only; the
 package manager's install, run with scripts disabled, is the only command that writes it. Without
@@ -23,8 +24,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from certifier.sandbox import namespaces, quota
-from certifier.sandbox.cgroups import RunCgroup, RunLimits
+from certifier.sandbox import namespaces, quota, runs
+from certifier.sandbox.cgroups import RunLimits, WorkspaceCgroup
 from certifier.sandbox.env import registry_npmrc
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,9 @@ class Workspace:
         self.cache = self.root / "cache"
         self.npm_cache = Path(npm_cache).absolute() if npm_cache else self.cache / "npm"
         self.readable = tuple(Path(path).absolute() for path in readable)
-        self.limits = limits or RunLimits.from_env()
-        self.cgroup = RunCgroup(self.limits)
+        self.run = runs.run_of(self.root, limits)  # the run it belongs to: its limits bind all its workspaces
+        self.limits = self.run.limits
+        self.cgroup = WorkspaceCgroup(self.run.cgroup)
         self.uid: int | None = None
         self.gid: int | None = None
         self.disk_quota = False  # True once the root is a filesystem of its own
@@ -94,8 +96,9 @@ class Workspace:
             if privileged():
                 self.uid, self.gid = _allocate_uid(self.root), SANDBOX_GID
             if self.isolated and self.limits.disk_mb:
+                runs.sweep_once()  # what a killed certifier left behind, before adding to it
                 owner = (self.uid, self.gid) if self.uid is not None else None
-                self.disk_quota = quota.mount_quota(self.root, self.limits.disk_mb, owner)
+                self.disk_quota = quota.mount_quota(self.root, self.limits.disk_mb, owner, self.run.disk)
             self.root.mkdir(parents=True, exist_ok=True)
             if self.uid is not None:
                 _grant_traverse(self.root.parent)
