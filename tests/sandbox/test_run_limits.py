@@ -172,3 +172,20 @@ def dead_pid() -> int:
     gone = subprocess.Popen(["true"])
     gone.wait()
     return gone.pid
+
+
+def test_certify_makes_one_run_of_all_its_workspaces_and_ends_it(monkeypatch):
+    import certifier.certify as certify_module
+
+    seen = {}
+
+    def checks(request, profile, workspace, clock, progress):
+        seen.update(directory=workspace, build=Workspace(workspace / "build" / "01-api").run,
+                    preview=Workspace(workspace / "preview" / "server").run)
+        raise RuntimeError("stop after the workspaces were made")
+
+    monkeypatch.setattr(certify_module, "_run", checks)
+    with pytest.raises(RuntimeError):
+        certify_module.certify(certify_module.RunRequest(source="unused"))
+    assert seen["build"] is seen["preview"] and seen["build"].directory == seen["directory"]
+    assert Workspace(seen["directory"] / "build" / "01-api").run is not seen["build"]  # ended: no longer registered
