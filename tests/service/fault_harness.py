@@ -171,12 +171,13 @@ class Processes:
         env.update({f"CERTIFIER_{name.upper()}": value for name, value in settings.items()})
         return env
 
-    def serve(self, name: str = "server") -> str:
+    def serve(self, name: str = "server", healthy: bool = True) -> str:
+        """Start a server; wait until /healthz says 200 (or, with `healthy=False`, answers at all)."""
         port = free_port()
         code = "from certifier.cli.service import serve; serve(prog_name='certifier serve')"
         self._start(name, [sys.executable, "-c", code, "--port", str(port), "--log-level", "warning"])
         base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: self._answers(name, base), 90, f"{name} to answer /healthz", every_s=0.2)
+        wait_for(lambda: self._answers(name, base, healthy), 90, f"{name} to answer /healthz", every_s=0.2)
         return base
 
     def worker(self, name: str) -> None:
@@ -212,13 +213,14 @@ class Processes:
         self.procs[name] = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
 
-    def _answers(self, name: str, base: str) -> bool:
+    def _answers(self, name: str, base: str, healthy: bool = True) -> bool:
         if self.procs[name].poll() is not None:
             raise AssertionError(f"{name} exited:\n{self.log(name)[-3000:]}")
         try:
-            return httpx.get(f"{base}/healthz", timeout=2).status_code == 200
+            status = httpx.get(f"{base}/healthz", timeout=3).status_code
         except httpx.HTTPError:
             return False
+        return status == 200 or (not healthy and status == 503)
 
 
 def make_token(database_url: str, role: str = "marketplace") -> str:

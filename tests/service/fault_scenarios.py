@@ -11,6 +11,7 @@ measurements; tests/service/test_faults.py asserts them and `make bench-service`
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -175,38 +176,60 @@ def _timed_post(base: str, token: str, body: dict) -> tuple[int, str | None, flo
 
 
 def unpublished_run(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: Path) -> Measured:
-    """The state a server leaves when it dies between saving a run and publishing it: the run is in the
-    store, queued, and the broker never heard of it. Another server (or the same, restarted) sends it."""
-    from certifier.service.store import runs
-    from certifier.service.store.db import Database
-
-    measured = Measured("saved, never published")
+    """A server killed between saving a run and publishing it: server A's broker never answers (a
+    listener that accepts and stays silent), so its submission is saved and its publish hangs; A is
+    killed with SIGKILL. Server B (the restarted one, or any other) must find the run and send it."""
+    measured = Measured("server killed between saving and publishing")
     database_url = pg.create_database()
     token = make_token(database_url)
-    processes = Processes(Processes.environment(database_url, redis.url(), **FAST_LEASES), work)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    first = Processes(Processes.environment(database_url, f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+                                            broker_timeout_s="30", **FAST_LEASES), work)
+    second = Processes(Processes.environment(database_url, redis.url(), **FAST_LEASES), work)
+    second.env["CERTIFIER_CELERY_QUEUE"] = first.env["CERTIFIER_CELERY_QUEUE"]
     try:
-        processes.worker("worker-1")
-        base = processes.serve()
-        db = Database(database_url)
-        new = runs.NewRun(repository_url=f"file://{repo}", tag="v1.0.0", stage="preview", profile="preview",
-                          connector_key="lost", connector={"key": "lost"}, deployment=None, callback_url=None,
-                          submitted_by="crashed-server", idempotency_key=None, request_digest="-")
-        saved, _ = runs.submit(db, new)
-        db.dispose()
-        saved_at = time.monotonic()
+        base = first.serve("server-a", healthy=False)
         with _client(base, token) as client:
-            wait_for(lambda: client.get(f"/v1/runs/{saved.id}").json()["status"] in ("running", "done"), 60,
+            response = client.post("/v1/runs", json=run_body(repo, 0))
+            if response.status_code != 202:
+                raise AssertionError(f"server A answered {response.status_code}: {response.text}")
+            run_id = response.json()["id"]
+            time.sleep(0.5)  # its dispatcher is now stuck publishing to the silent broker
+            first.kill("server-a")
+        killed_at = time.monotonic()
+        measured.facts["status when server A was killed"] = _stored_dispatch_state(database_url, run_id)
+        second.worker("worker-1")
+        base = second.serve("server")
+        with _client(base, token) as client:
+            wait_for(lambda: client.get(f"/v1/runs/{run_id}").json()["status"] in ("running", "done"), 60,
                      "the unpublished run to start")
-            measured.numbers["running after (s)"] = time.monotonic() - saved_at
-            _s, found = _wait_all_done(client, [saved.id], RECOVERY_LIMIT_S)
-        measured.problems += exactly_once_problems(found) + _log_problems(processes)
-        if "sent to the broker again: never sent" not in processes.log("server"):
+            measured.numbers["running after the kill (s)"] = time.monotonic() - killed_at
+            _s, found = _wait_all_done(client, [run_id], RECOVERY_LIMIT_S)
+        measured.problems += exactly_once_problems(found) + _log_problems(second)
+        if "sent to the broker again: never sent" not in second.log("server"):
             measured.problems.append("the re-dispatch was not logged with its reason")
     except AssertionError as error:
-        measured.problems.append(f"{error}\n{processes.logs()}")
+        measured.problems.append(f"{error}\n{second.logs()}")
     finally:
-        processes.stop_all()
+        first.stop_all()
+        second.stop_all()
+        silent.close()
     return measured
+
+
+def _stored_dispatch_state(database_url: str, run_id: str) -> str:
+    """'queued, never published' for a run in the state a crash between save and publish leaves."""
+    from certifier.service.store import queries
+    from certifier.service.store.db import Database
+
+    db = Database(database_url)
+    try:
+        run = queries.get_run(db, run_id)
+        return f"{run.status}, {'never published' if run.dispatched_at is None else 'published'}"
+    finally:
+        db.dispose()
 
 
 class Receiver:

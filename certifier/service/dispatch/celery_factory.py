@@ -91,8 +91,8 @@ def _register_tasks(app: Celery, config: ServiceConfig) -> None:
             # The store is away: the message must not be acknowledged as done. Retry it later (a new
             # message with the same task id); the run is still queued in the store, so nothing is lost.
             delay = min(10.0, 0.5 * 2 ** task.request.retries)
-            log.warning("run %s: store unreachable (%s); retrying the task in %.1f s", run_id,
-                        type(error).__name__, delay)
+            (log.warning if task.request.retries == 0 else log.debug)(  # one line per message and outage
+                "run %s: store unreachable (%s); retrying the task in %.1f s", run_id, type(error).__name__, delay)
             raise task.retry(countdown=delay, exc=error)
         if run is None:
             return "not queued (finished, or running elsewhere)"
