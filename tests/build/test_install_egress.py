@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 
 from certifier.collect.build import build_app
+from certifier.collect.build.lifecycle import lifecycle_command
+from certifier.collect.build.managers import detect
 from certifier.collect.build.yarnrc import without_yarn_plugins
 from certifier.sandbox import namespaces
+from certifier.sandbox.egress import npm_registry
 from support import CONNECTORS
 
 needs_egress = pytest.mark.skipif(not namespaces.enabled() or shutil.which("socat") is None,
@@ -126,3 +129,18 @@ def test_the_install_keeps_the_hosts_network_when_asked(context_of, monkeypatch)
     assert build.egress.mode == "host-network"
     assert build.egress.reason == "CERTIFIER_INSTALL_EGRESS=0"
     assert "the install had the host's network" in Path(build.logs["install"]).read_text()
+
+
+def test_pnpm_rebuild_uses_the_store_the_install_filled(tmp_path):
+    """Else pnpm refuses: "Unexpected store location" (node_modules were linked from the shared store)."""
+    (tmp_path / "pnpm-lock.yaml").write_text("lockfileVersion: '9.0'\n")
+    manager = detect(tmp_path, {})
+    argv, names = lifecycle_command(manager, {}, tmp_path, tmp_path / "cache")
+    assert names == ("pnpm rebuild",)
+    assert argv[2].splitlines()[1] == f"corepack pnpm@{manager.version} rebuild --store-dir {tmp_path / 'cache' / '_pnpm'}"
+
+
+def test_corepack_fetches_yarn_and_pnpm_from_the_npm_registry(tmp_path):
+    (tmp_path / "yarn.lock").write_text("__metadata:\n  version: 8\n")
+    manager = detect(tmp_path, {})
+    assert manager.berry and manager.env["COREPACK_NPM_REGISTRY"] == npm_registry().rstrip("/")
