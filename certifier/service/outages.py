@@ -31,7 +31,7 @@ def store_error_handler(retry_after_s: int):
             return JSONResponse(status_code=503, headers={"Retry-After": str(retry_after_s)},
                                 content={"detail": "the run store cannot be reached; retry later",
                                          "retryAfterSeconds": retry_after_s})
-        log.error("store error: %s: %s", type(error).__name__, str(error).splitlines()[0][:500] if str(error) else "")
+        log.error("store error (a bug, not an outage): %s", type(error).__name__, exc_info=error)
         return JSONResponse(status_code=500, content={"detail": "internal error of the run store"})
 
     return handler
