@@ -70,7 +70,7 @@ def _record(db: Database, config: ServiceConfig, run: RunRow, owner: str, comple
             if delay == 0.25:  # once per outage and run
                 log.warning("run %s: store unreachable; the result is kept and recorded when it returns", run.id)
             time.sleep(delay)
-            delay = min(delay * 2, 5.0)
+            delay = min(delay * 2, 2.0)  # the result is recorded within 2 s of the store's return
 
 
 def _quietly(step) -> None:
