@@ -158,3 +158,19 @@ def test_a_result_that_cannot_be_recorded_is_recorded_when_the_store_returns(sql
     assert len(failures) == 2 and stored.run.status == "error" and stored.run.attempts == 1
     assert [e.event for e in stored.events] == ["submitted", "started", "failed"]
     db.dispose()
+
+
+@pytest.mark.parametrize("scheme", ["redis", "amqp"])
+def test_a_publish_to_a_silent_broker_gives_up_within_its_timeouts(scheme, frozen_broker):
+    from certifier.service.dispatch.celery_factory import CeleryDispatcher
+
+    port = frozen_broker.rsplit(":", 1)[1].split("/")[0]
+    url = f"redis://127.0.0.1:{port}/0" if scheme == "redis" else f"amqp://guest:guest@127.0.0.1:{port}//"
+    dispatcher = CeleryDispatcher(service_config("sqlite://", dispatch="celery", broker_url=url,
+                                                 broker_timeout_s=0.5))
+    started = time.monotonic()
+    with pytest.raises(Exception):
+        dispatcher.dispatch("0123456789abcdef0123456789abcdef")
+    elapsed = time.monotonic() - started
+    dispatcher.stop()
+    assert elapsed < 5, f"{scheme}: the publish took {elapsed:.1f} s"
