@@ -87,9 +87,12 @@ class SubmitRun(_Wire):
     stage: Stage
     connector: ConnectorMeta
     deployment: dict[str, Any] | None = Field(
-        default=None, description="Deployment descriptor for a remote preview (URLs of the deployed apps)")
+        default=None, description="Deployment descriptor for a remote preview (https:// URLs of the deployed apps, "
+                                  "public addresses only)")
     callback_url: str | None = Field(default=None, max_length=2048,
-                                     description="https:// URL that receives the signed completion callback")
+                                     description="https:// URL of a public address that receives the signed "
+                                                 "completion callback; no credentials, control characters or "
+                                                 "fragment (docs/service.md#outbound-urls-and-secrets)")
     idempotency_key: str | None = Field(default=None, min_length=1, max_length=255, pattern=r"^[\x21-\x7e]+$",
                                         description="the same key with the same body returns the same run")
 

@@ -155,7 +155,7 @@ class Background:
 
     def deliver_once(self) -> None:
         if self._http is None:
-            self._http = httpx.Client(follow_redirects=False, trust_env=False)
+            self._http = callbacks.http_client(self.config)  # guarded: public addresses only
         with self._lock:
             self._in_flight = {f: host for f, host in self._in_flight.items() if not f.done()}
             per_host: dict[str, int] = {}

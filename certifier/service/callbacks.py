@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import time
 from datetime import datetime, timedelta, timezone
-from urllib.parse import urlsplit
 
 from certifier import __version__
+from certifier.core.outbound import OutboundPolicy, OutboundUrlError, check_url
 from certifier.service.store import deliveries as outbox
 from certifier.service.store import runs
 from certifier.service.store.db import Database, utcnow
@@ -31,38 +30,28 @@ SIGNATURE_HEADER = "X-Certifier-Signature"
 DELIVERY_HEADER = "X-Certifier-Delivery"
 EVENT_HEADER = "X-Certifier-Event"
 DEFAULT_TOLERANCE_S = 300
-LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+CallbackUrlError = OutboundUrlError  # also raised at connection time (OutboundRefused): never retried
 
 
-class CallbackUrlError(ValueError):
-    pass
+def callback_policy(config) -> OutboundPolicy:
+    """Public addresses only; loopback (and http to it) only under --allow-loopback-http-callbacks."""
+    return OutboundPolicy(allow_loopback=config.allow_loopback_http_callbacks,
+                          switch="--allow-loopback-http-callbacks")
 
 
 def check_callback_url(url: str, *, allow_loopback_http: bool) -> str:
-    """An https:// URL (or http:// to loopback when allowed); no credentials, no fragment."""
-    if len(url) > 2048:
-        raise CallbackUrlError("callback URL longer than 2048 characters")
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("https", "http") or not host:
-        raise CallbackUrlError("callback URL must be an absolute https:// URL")
-    if parts.username is not None or parts.password is not None:
-        raise CallbackUrlError("callback URL must not carry credentials")
-    if parts.fragment:
-        raise CallbackUrlError("callback URL must not have a fragment")
-    if parts.scheme == "http" and not (allow_loopback_http and _is_loopback(host)):
-        raise CallbackUrlError("callback URL must use https:// (plain http is allowed only to loopback, "
-                               "and only when the server is started with --allow-loopback-http-callbacks)")
+    """An https:// URL to a public address (or to loopback when allowed); no control characters,
+    whitespace, credentials or fragment. See certifier.core.outbound."""
+    check_url(url, what="callback URL", allow_loopback=allow_loopback_http, switch="--allow-loopback-http-callbacks")
     return url
 
 
-def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+def http_client(config):
+    """The client deliveries are sent with: it connects only to checked public addresses (DNS rebinding
+    cannot redirect it), follows no redirects and ignores proxy settings of the environment."""
+    from certifier.service.outbound_http import guarded_client
+
+    return guarded_client(callback_policy(config))
 
 
 # --- signing ---------------------------------------------------------------------------------------

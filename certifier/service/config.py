@@ -74,6 +74,10 @@ class ServiceConfig:
             secret_file = env.get("CERTIFIER_CALLBACK_SECRET_FILE")
             if secret_file:
                 values["callback_secret"] = read_secret_file(Path(secret_file))
+        for name in ("database_url", "broker_url"):  # URLs with a password: from the environment or a file
+            url_file = env.get(f"CERTIFIER_{name.upper()}_FILE")
+            if name not in values and url_file:
+                values[name] = read_url_file(Path(url_file), name)
         values.update({k: v for k, v in overrides.items() if v is not None})
         config = cls(**values)
         config.validate()
@@ -114,6 +118,17 @@ def read_secret_file(path: Path) -> bytes:
     if len(secret) < 16:
         raise ConfigError(f"callback secret file {path}: the secret must be at least 16 bytes")
     return secret
+
+
+def read_url_file(path: Path, name: str) -> str:
+    """A database or broker URL kept in a file (it may carry a password: never put one in argv)."""
+    try:
+        url = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{name} file {path}: {getattr(error, 'strerror', None) or error}") from None
+    if not url or "\n" in url:
+        raise ConfigError(f"{name} file {path}: expected one URL on one line")
+    return url
 
 
 def _text(raw: str, _name: str) -> str:

@@ -15,7 +15,8 @@ from certifier.service import api_views
 from certifier.service.api_errors import field_error
 from certifier.service.api_models import DeliveryList, RunList, RunView, Stage, Status, SubmitRun
 from certifier.service.auth import READ, SUBMIT, require
-from certifier.service.callbacks import CallbackUrlError, check_callback_url
+from certifier.core.outbound_guard import check_if_resolvable
+from certifier.service.callbacks import CallbackUrlError, callback_policy
 from certifier.service.store import queries, runs
 from certifier.service.store.tokens import Principal
 from certifier.source.checkout import SourceError
@@ -124,7 +125,8 @@ def _check_callback(url: str | None, config) -> None:
         return
     loc = ("body", "callbackUrl")
     try:
-        check_callback_url(url, allow_loopback_http=config.allow_loopback_http_callbacks)
+        parts = callback_policy(config).check_url(url, what="callback URL")
+        check_if_resolvable(parts.hostname or "", parts.port or 443, callback_policy(config))
     except CallbackUrlError as error:
         raise field_error(loc, str(error)) from None
     if not config.callback_secret:
@@ -138,7 +140,7 @@ def _check_deployment(descriptor: dict | None) -> None:
         return
     from certifier.collect.preview.remote import validate
 
-    problems = [_DESCRIPTOR_PROBLEM.match(line) for line in validate(descriptor)]
+    problems = [_DESCRIPTOR_PROBLEM.match(line) for line in validate(descriptor, resolve=True)]
     if problems:
         raise RequestValidationError([
             {"type": "value_error", "msg": match.group(2) if match else "invalid Deployment descriptor",
