@@ -33,8 +33,10 @@ from certifier.policy.run_abort import aborted_decision
 from certifier.policy.waivers import Waiver, load_waivers
 from certifier.sandbox.isolation import isolation
 from certifier.report.canonical import seal
+from certifier.report.delta import compute_delta, load_baseline
 from certifier.report.write import write_all
 from certifier.sandbox.quota import release_under
+from certifier.sandbox.runs import begin_run, end_run
 from certifier.source.checkout import Checkout, SourceError
 from certifier.source.fetch import redact_source
 
@@ -53,6 +55,7 @@ class RunRequest:
     today: date | None = None
     use_cache: bool = True  # reuse results of the same content, checks, rules and tools
     deployment: Path | None = None  # a remote Deployment descriptor: probe those URLs, deploy nothing
+    baseline: Path | None = None  # an earlier sealed report.json: the report says what changed since (delta)
 
 
 @dataclass
@@ -70,13 +73,19 @@ def certify(request: RunRequest, progress: ProgressHook | None = None) -> RunOut
     profile = load_profile(request.profile or request.stage)
     if request.deployment:
         load_descriptor(request.deployment)  # a bad descriptor is a usage error before anything runs
+    baseline = load_baseline(request.baseline) if request.baseline else None  # likewise a bad baseline
     clock = RunClock()
     workspace = Path(request.workspace or tempfile.mkdtemp(prefix="certifier-"))
+    deleted = not request.keep_workspace and request.workspace is None
+    sandbox = begin_run(workspace)  # one set of limits (cgroup, disk) for all the run's workspaces
     try:
         report, artifacts = _run(request, profile, workspace, clock, progress)
+        if baseline is not None:  # informs only: the decision is already sealed and never reads it
+            report = seal(report.model_copy(update={"delta": compute_delta(report, baseline), "digest": ""}))
         paths = _write(report, artifacts, request) if request.out_dir else {}
     finally:
-        if not request.keep_workspace and request.workspace is None:
+        end_run(sandbox, keep_files=not deleted)
+        if deleted:
             release_under(workspace)  # the workspaces' own filesystems (disk quotas), before deletion
             shutil.rmtree(workspace, ignore_errors=True)
     return RunOutcome(report=report, paths=paths)

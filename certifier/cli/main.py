@@ -9,15 +9,44 @@ from pathlib import Path
 
 import click
 
-from certifier import __version__
 from certifier.core.decision import EXIT_CODES, EXIT_USAGE, DecisionKind
 from certifier.core.model import Stage
 
 STAGE_CHOICE = click.Choice(["preview", "publish", "certification"])
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="certifier")
+def _show_version(ctx: click.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from certifier import __version__  # read on demand: the manifest hook never pays for the metadata
+
+        click.echo(f"certifier, version {__version__}")
+        ctx.exit()
+
+
+class _Group(click.Group):
+    """The command groups of their own modules are registered on first need, not at import: `certifier
+    manifest` (a pre-commit hook) imports none of them."""
+
+    _extended = False
+
+    def _extend(self) -> None:
+        if not self._extended:
+            type(self)._extended = True
+            _register_extensions()
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._extend()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands:
+            self._extend()
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, help="Show the version and exit.",
+              callback=lambda ctx, _param, value: _show_version(ctx, value))
 def cli() -> None:
     """Certify commerce Connectors: fetch at a tag, check, decide, report."""
 
@@ -38,14 +67,18 @@ def cli() -> None:
               help="Run every check and fetch the tag afresh, even if the same content was certified before.")
 @click.option("--deployment", type=click.Path(dir_okay=False, path_type=Path),
               help="Deployment descriptor of a remote preview: probe its URLs instead of deploying locally.")
-def run(source, tag, stage, profile, waivers, out_dir, static_only, fmt, keep_workspace, no_cache, deployment) -> None:
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="An earlier report.json (e.g. the last certified tag's): mark each finding new, unchanged, "
+                   "fixed or waived. It informs; it never changes the decision.")
+def run(source, tag, stage, profile, waivers, out_dir, static_only, fmt, keep_workspace, no_cache, deployment,
+        baseline) -> None:
     """Certify SOURCE (a path or git URL) at --tag and write JSON, HTML, Markdown and Connect reports."""
     from certifier.cli import console
     from certifier.certify import RunRequest
 
     request = RunRequest(source=source, tag=tag, stage=stage, profile=profile, waivers=waivers, out_dir=out_dir,
                          stages=Stage.static() if static_only else None, keep_workspace=keep_workspace,
-                         use_cache=not no_cache, deployment=deployment)
+                         use_cache=not no_cache, deployment=deployment, baseline=baseline)
     sys.exit(console.certify_and_print(request, fmt))
 
 
@@ -54,9 +87,9 @@ def run(source, tag, stage, profile, waivers, out_dir, static_only, fmt, keep_wo
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def manifest(directory, fmt) -> None:
     """Validate DIRECTORY/connect.yaml only (the specification stage). Exit 0 when valid, 1 when not."""
-    from certifier.cli import console
+    from certifier.cli.manifest_summary import manifest_and_print  # only what the specification stage needs
 
-    sys.exit(console.manifest_and_print(directory, fmt))
+    sys.exit(manifest_and_print(directory, fmt))
 
 
 @cli.command()
@@ -110,8 +143,10 @@ def render(file, out_dir) -> None:
 def _register_extensions() -> None:
     """Command groups that live in their own modules (the service ones need the `service` extra)."""
     from certifier.cli.advisories import advisories
+    from certifier.cli.tools import tools
 
     cli.add_command(advisories)
+    cli.add_command(tools)
     if importlib.util.find_spec("fastapi") is None:  # installed without the `service` extra
         return
     from certifier.cli.service import serve, tokens, worker
@@ -119,8 +154,6 @@ def _register_extensions() -> None:
     for command in (serve, worker, tokens):
         cli.add_command(command)
 
-
-_register_extensions()
 
 
 def main() -> None:

@@ -24,7 +24,9 @@ from certifier.core.model import CheckResult, Outcome, Stage
 from certifier.core.report import StageRun
 from certifier.engine.stages import BY_STAGE, StageSpec, ready_stages
 
-ProgressHook = Callable[[str, object], None]  # ("stage-start", Stage) / ("result", CheckResult)
+# ("stage-start", Stage) / ("result", CheckResult) / ("stage-end", StageRun): for a progress display; the
+# stage-end record is the scheduler's own (before one-finding-per-problem merging re-summarises it).
+ProgressHook = Callable[[str, object], None]
 
 # Checks that read thousands of files make a syscall per file; while other checks compute (an SBOM, a
 # text scan) each syscall then waits out the interpreter's 5 ms GIL switch interval before it may go on
@@ -80,6 +82,7 @@ def run_stages(
         start_iso, t0 = stage_clock[stage]
         stage_runs.append(StageRun(stage=stage, outcome=_stage_outcome(mine), summary=_stage_summary(mine),
                                    started_at=start_iso, duration_s=round(time.monotonic() - t0, 4)))
+        notify("stage-end", stage_runs[-1])
 
     while len(done) < len(selected):
         for spec in ready_stages(done, started, selected):

@@ -18,7 +18,7 @@ from typing import Callable
 
 from certifier.core.model import Stage
 from certifier.certify import RunOutcome, RunRequest
-from certifier.service import callbacks
+from certifier.service import callbacks, containment
 from certifier.service.config import ServiceConfig
 from certifier.service.dispatch.lease import Heartbeat
 from certifier.service.store import runs
@@ -27,6 +27,7 @@ from certifier.service.store.models import RunRow
 
 log = logging.getLogger("certifier.service")
 _RUNNER_ACCEPTS_DEPLOYMENT = "deployment" in {f.name for f in dataclasses.fields(RunRequest)}
+_RUNNER_ACCEPTS_BASELINE = "baseline" in {f.name for f in dataclasses.fields(RunRequest)}
 
 
 def load_runner(ref: str) -> Callable[[RunRequest], RunOutcome]:
@@ -42,7 +43,7 @@ def execute(db: Database, config: ServiceConfig, run: RunRow, owner: str) -> boo
     work = Path(tempfile.mkdtemp(prefix=f"certifier-run-{run.id[:8]}-"))
     try:
         with Heartbeat(db, run.id, owner, config.lease_s, config.heartbeat_s) as heartbeat:
-            completion = _certify(config, run, work)
+            completion = _certify(config, run, work, db)
             # The heartbeat keeps going while the result waits for a store that is away.
             recorded = _record(db, config, run, owner, completion, heartbeat)
         if not recorded:
@@ -80,13 +81,44 @@ def _quietly(step) -> None:
         log.warning("could not record a note: %s", error)
 
 
-def _certify(config: ServiceConfig, run: RunRow, work: Path) -> runs.Completion:
+def _certify(config: ServiceConfig, run: RunRow, work: Path, db: Database | None = None) -> runs.Completion:
+    refused = containment.refusal(config)
+    if refused:  # also a worker started with `celery -A`, which no startup check saw
+        return runs.Completion(status="error", error=refused)
     try:
-        outcome = load_runner(config.runner)(_request(config, run, work))
+        request = _request(config, run, work)
+        if _RUNNER_ACCEPTS_BASELINE and db is not None:
+            request = dataclasses.replace(request, baseline=_baseline(db, run, work))
+        outcome = load_runner(config.runner)(request)
         return _completion(outcome)
     except Exception as error:  # a bug or a broken configuration: the run ends in `error`, said plainly
         log.exception("run %s crashed", run.id)
         return runs.Completion(status="error", error=f"{type(error).__name__}: {str(error)[:2000]}")
+
+
+def _baseline(db: Database, run: RunRow, work: Path) -> Path | None:
+    """The newest certified report of the same connector as a file for the run's delta (it informs, never
+    gates); a stored report that no longer verifies is left out with a note, never a failed run."""
+    from certifier.core.errors import ConfigError
+    from certifier.report.delta import load_baseline
+    from certifier.service.store.queries import newest_certified_report
+
+    try:
+        row = newest_certified_report(db, run.connector_key, before_run=run.id)
+    except Exception as error:  # the store blinked: this run goes on without a delta
+        log.warning("run %s: no baseline report (%s)", run.id, error)
+        return None
+    if row is None:
+        return None
+    path = work / "baseline.json"
+    path.write_text(row.report_json, encoding="utf-8")
+    try:
+        load_baseline(path)
+    except ConfigError as error:
+        why = f"no delta: the baseline report of run {row.run_id} is not usable ({str(error)[:300]})"
+        _quietly(lambda: runs.note(db, run.id, "note", why))
+        return None
+    return path
 
 
 def _request(config: ServiceConfig, run: RunRow, work: Path) -> RunRequest:

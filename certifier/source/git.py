@@ -19,9 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from git.cmd import Git
-from git.exc import GitCommandNotFound
-
 from certifier.core.locate import locate
 from certifier.source.checkout import SourceError
 
@@ -125,6 +122,9 @@ class GitRunner:
         if not git:
             raise SourceError("git is not installed on this machine", exit_code=3)
         env = self.environment(remaining, git)
+        from git.cmd import Git  # imported on first use: GitPython costs ~45 ms, which `certifier manifest`
+        from git.exc import GitCommandNotFound  # (a pre-commit hook) does not pay
+
         try:
             status, out, err = Git(str(cwd or self.home)).execute(
                 self._command(git, env, args), env=env, istream=stdin, with_extended_output=True, with_exceptions=False,

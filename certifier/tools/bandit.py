@@ -55,7 +55,8 @@ def scan(root: Path, files: Sequence[str], workspace: Workspace, *, wall_s: floa
     """bandit's issues in `files` (repository-relative, under `root`); ToolError when it cannot run."""
     executable = locate("bandit")
     if executable is None:
-        raise ToolError("bandit is not installed (run `make tools`, or set CERTIFIER_BANDIT)")
+        raise ToolError("bandit is not installed (run `certifier tools install`, or `make tools` in a checkout, "
+                        "or set CERTIFIER_BANDIT)")
     workspace.prepare()
     report = workspace.tmp / "bandit.json"
     report.unlink(missing_ok=True)

@@ -51,7 +51,8 @@ def scan(root: Path, files: Sequence[str], workspace: Workspace, *, disabled_fil
     """Detections in `files` (repository-relative, under `root`); ToolError when it cannot run."""
     executable = locate("detect-secrets")
     if executable is None:
-        raise ToolError("detect-secrets is not installed (run `make tools`, or set CERTIFIER_DETECT_SECRETS)")
+        raise ToolError("detect-secrets is not installed (run `certifier tools install`, or `make tools` in a checkout, "
+                        "or set CERTIFIER_DETECT_SECRETS)")
     workspace.prepare()
     found: list[Detection] = []
     took, batches = 0.0, _chunks(sorted(files))

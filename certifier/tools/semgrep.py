@@ -112,7 +112,8 @@ def scan(root: Path, files: Sequence[str], workspace: Workspace, configs: Sequen
     when semgrep is missing, crashes, overruns its budget or writes no readable report."""
     executable = locate("semgrep")
     if executable is None:
-        raise ToolError("semgrep is not installed (run `make tools`, or set CERTIFIER_SEMGREP)")
+        raise ToolError("semgrep is not installed (run `certifier tools install`, or `make tools` in a checkout, "
+                        "or set CERTIFIER_SEMGREP)")
     if not configs:
         raise ToolError("no semgrep rule files to run")
     workspace.prepare()
