@@ -13,7 +13,7 @@ DEMO_OUT  := reports/demo
 # third worker on a 2-core machine still shortens it
 TEST_WORKERS ?= 3
 
-.PHONY: install tools bubblewrap demo test test-fast lint bench bench-build bench-service corpus docs clean
+.PHONY: install tools bubblewrap chromium demo test test-fast lint bench bench-build bench-manifest bench-service corpus docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +34,24 @@ install: $(STAMP) bubblewrap
 ## tools: the pinned external scanners (semgrep, detect-secrets, bandit) in their own venv
 tools: $(TOOLS_STAMP) bubblewrap
 
-## bubblewrap: the namespaces connector code runs in (docs/sandbox.md); installed with apt-get as root
+## bubblewrap: the namespaces connector code runs in, and socat (the install's relay to the registry proxy)
+## (docs/sandbox.md); installed with apt-get as root
 bubblewrap:
-	@if ! command -v bwrap >/dev/null 2>&1; then \
+	@if ! command -v bwrap >/dev/null 2>&1 || ! command -v socat >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap socat >/dev/null; \
 	  else \
-	    echo "warning: bwrap is missing: connector code runs without namespaces (docs/sandbox.md)" >&2; \
+	    echo "warning: bwrap or socat is missing: connector code runs without namespaces, or the install with the host's network (docs/sandbox.md)" >&2; \
+	  fi; \
+	fi
+
+## chromium: the headless browser of the report screenshot test (tests/report/test_screenshots.py); apt-get as root
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "warning: chromium is missing: the report screenshot test is skipped (it fails in CI)" >&2; \
 	  fi; \
 	fi
 
@@ -56,11 +67,11 @@ lint: install
 
 ## test: lint, then the whole suite (slow end-to-end tests included)
 test: install tools lint
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## test-fast: skip the tests marked slow
 test-fast: install tools
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not slow"
 
 ## bench: static stages vs the same tools one after another, and warm vs cold (issue 3 targets)
 bench: install tools
@@ -70,10 +81,16 @@ bench: install tools
 bench-build: install tools
 	$(PY) -m benchmarks.build_preview examples/goods-store
 
-## bench-service: 100 concurrent runs against a local server, embedded pool then two Celery workers (issue 5)
+## bench-manifest: `certifier manifest` (the pre-commit hook) vs the platform's own connect.yaml parser (issue 12)
+bench-manifest: install
+	$(PY) -m benchmarks.manifest_hook examples/goods-store
+
+## bench-service: 100 concurrent runs against a local server, embedded pool then two Celery workers (issue 5),
+## then the fault scenarios with their recovery times (issue 13)
 bench-service: install tools
 	$(PY) -m benchmarks.service_load
 	$(PY) -m benchmarks.service_load --celery-workers 2
+	$(PY) -m benchmarks.service_load --faults
 
 ## corpus: certify the public connectors of benchmarks/corpus.yaml (publish, static stages) into docs/corpus.md;
 ## set CORPUS_DIR to a folder of local clones or mirrors (e.g. /work/.mirror), else their URLs are cloned
