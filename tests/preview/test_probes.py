@@ -120,3 +120,43 @@ def test_endpoint_path_served_and_not_answered_everywhere():
         assert rules(probe_endpoint_path(Target("s", "job", f"{app.url}/other"))) == {"endpoint-not-served"}
     with StubApp(lambda *a: (200, {"actions": []})) as app:
         assert rules(probe_endpoint_path(Target("s", "job", f"{app.url}/hello"))) == {"accepts-any-path"}
+
+
+def _rest_service(method, path, body, headers):
+    """A REST-style service (a payment processor): routes of its own below the endpoint '/', 404 on '/' itself,
+    and an error handler that turns a body it cannot parse into a 500."""
+    if path.startswith("/payments"):
+        return 200, {"id": "pay_1"}
+    if body and not body.startswith(b'{"action": "Create", "resource": {"typeId": "cart", "obj"'):
+        return 500, {"message": "internal error"}
+    return 404, {"message": "Route POST:/ not found"}
+
+
+def test_a_service_no_extension_points_at_is_not_held_to_the_extension_contract():
+    with StubApp(_rest_service) as app:
+        run = probe_extensions(Target("processor", "service", f"{app.url}/"))
+    assert run.not_applicable and "no API Extension points at this service" in run.not_applicable
+    assert run.exchanges == [] and run.problems == []
+
+
+def test_an_unserved_endpoint_blocks_where_the_platform_calls_it_and_is_a_review_item_elsewhere():
+    """table: (app type, extension registered) -> severity of endpoint-not-served"""
+    table = [("service", False, Severity.WARNING, True), ("service", True, Severity.ERROR, False),
+             ("event", False, Severity.ERROR, False), ("job", False, Severity.ERROR, False)]
+    with StubApp(lambda *a: (404, {})) as app:
+        for app_type, registered, severity, review in table:
+            target = service_target(app.url) if registered else Target("a", app_type, f"{app.url}/")
+            [problem] = probe_endpoint_path(target).problems
+            assert (problem.rule, problem.severity, problem.needs_review) == ("endpoint-not-served", severity, review), app_type
+
+
+def test_a_server_error_on_an_unrouted_endpoint_is_a_review_item_and_a_crash_still_blocks():
+    with StubApp(_rest_service) as app:
+        target = Target("processor", "service", f"{app.url}/")
+        unrouted = probe_robustness(target, endpoint_served=False)
+        routed = probe_robustness(target, endpoint_served=True)
+        crashed = probe_robustness(Target("processor", "service", f"{app.url}/", alive=lambda: False),
+                                   endpoint_served=False)
+    assert {(p.rule, p.severity, p.needs_review) for p in unrouted.problems} == {("server-error", Severity.WARNING, True)}
+    assert {(p.rule, p.severity) for p in routed.problems} == {("server-error", Severity.ERROR)}
+    assert {(p.rule, p.severity) for p in crashed.problems} == {("crashed", Severity.ERROR)}

@@ -68,7 +68,8 @@ def test_remote_service_is_probed_at_the_descriptor_url(tmp_path):
         return (200, {"actions": []}) if b'"resource"' in body else (400, {"errors": [{"code": "I", "message": "m"}]})
 
     results, requests = _minimal_results(tmp_path, service)
-    assert results["probe.extension-response"].outcome is Outcome.PASS
+    # the descriptor names no extension: nothing points at the service as one, so its contract does not apply
+    assert results["probe.extension-response"].outcome is Outcome.NOT_APPLICABLE
     assert results["probe.robustness"].outcome is Outcome.PASS
     assert results["probe.endpoint-path"].outcome is Outcome.PASS
     assert results["probe.postdeploy-idempotent"].outcome is Outcome.NOT_APPLICABLE

@@ -10,7 +10,7 @@ from certifier.core.model import Severity, Stage
 
 @check(
     id="probe.endpoint-path",
-    version="1.0.0",
+    version="1.1.0",
     stage=Stage.PREVIEW,
     title="App serves its declared endpoint path",
     rationale="Connect sends every request to the endpoint declared in connect.yaml. An app that does not serve "

@@ -9,7 +9,7 @@ from certifier.core.model import Severity, Stage
 
 @check(
     id="probe.extension-response",
-    version="1.0.0",
+    version="1.1.0",
     stage=Stage.PREVIEW,
     title="Service answers API Extension calls",
     rationale="The platform calls an API Extension synchronously inside the API call that triggered it. Only "

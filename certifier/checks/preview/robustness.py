@@ -10,7 +10,7 @@ from certifier.core.model import Severity, Stage
 
 @check(
     id="probe.robustness",
-    version="1.0.0",
+    version="1.1.0",
     stage=Stage.PREVIEW,
     title="App survives malformed requests",
     rationale="A public endpoint receives malformed JSON, empty bodies, wrong content types and oversized "

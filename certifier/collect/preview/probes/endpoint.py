@@ -7,7 +7,7 @@ import secrets
 
 from certifier.core.model import Severity
 from certifier.collect.preview.probes.event import envelope, test_notification
-from certifier.collect.preview.probes.exchange import Request
+from certifier.collect.preview.probes.exchange import Exchange, Request
 from certifier.collect.preview.probes.extension import DEFAULT_TRIGGERS, extension_requests
 from certifier.collect.preview.probes.problems import Problem, ProbeRun
 from certifier.collect.preview.probes.target import ExtensionDef, Target
@@ -32,9 +32,7 @@ def probe_endpoint_path(target: Target) -> ProbeRun:
     declared = target.endpoint_path
     exchange = run.add(target.send(representative(target, declared), timeout_s=TIMEOUT_S))
     if not exchange.answered or exchange.status in (404, 405):
-        run.problems.append(Problem(f"{exchange.summary()}: the app does not serve POST on its declared endpoint "
-                                    f"{declared!r}; the platform sends every request there", Severity.ERROR,
-                                    "endpoint-not-served", exchange))
+        run.problems.append(_not_served(target, declared, exchange))
         return run
     if declared.split("?")[0] in ("", "/"):
         run.notes.append("the endpoint is '/': every path is below it, so no unrelated path is probed")
@@ -46,3 +44,16 @@ def probe_endpoint_path(target: Target) -> ProbeRun:
                                     f"{declared!r}; it ignores the endpoint path, so a wrong route or a wrong "
                                     "URL goes unnoticed", Severity.ERROR, "accepts-any-path", other))
     return run
+
+
+def _not_served(target: Target, declared: str, exchange: Exchange) -> Problem:
+    """The platform POSTs to the endpoint of an event or job app and of a service that an API Extension points
+    at; a service nobody registered is called on routes of its own (below the endpoint), so a 404 there is
+    only a question for a reviewer."""
+    if exchange.answered and target.app_type == "service" and not target.extensions:
+        return Problem(f"{exchange.summary()}: the service does not serve POST on its declared endpoint {declared!r}; "
+                       "no API Extension points at it, so this is fine if its clients call only routes below the "
+                       "endpoint (a reviewer confirms)", Severity.WARNING, "endpoint-not-served", exchange,
+                       needs_review=True)
+    return Problem(f"{exchange.summary()}: the app does not serve POST on its declared endpoint {declared!r}; the "
+                   "platform sends every request there", Severity.ERROR, "endpoint-not-served", exchange)

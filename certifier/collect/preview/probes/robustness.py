@@ -26,7 +26,9 @@ def bad_requests(path: str, headers: dict[str, str]) -> list[Request]:
     ]
 
 
-def probe_robustness(target: Target) -> ProbeRun:
+def probe_robustness(target: Target, endpoint_served: bool = True) -> ProbeRun:
+    """`endpoint_served` False: the endpoint itself answered 404/405, so these answers come from the app's handler
+    of unrouted paths, and a server error there is a reviewer's question, not a blocking claim."""
     run = ProbeRun()
     for request in bad_requests(target.endpoint_path, target.headers()):
         exchange = run.add(target.send(request, timeout_s=TIMEOUT_S))
@@ -44,7 +46,13 @@ def probe_robustness(target: Target) -> ProbeRun:
             continue
         run.problems += unsafe_answer(exchange, target.exposure)
         if exchange.status >= 500:
-            run.problems.append(Problem(f"{exchange.summary()}: a {request.probe} is a client error; the app must "
-                                        "answer 4xx (or ignore it), not a server error", Severity.ERROR,
-                                        "server-error", exchange))
+            run.problems.append(_server_error(exchange, request.probe, endpoint_served))
     return run
+
+
+def _server_error(exchange, probe: str, endpoint_served: bool) -> Problem:
+    message = f"{exchange.summary()}: a {probe} is a client error; the app must answer 4xx (or ignore it), not a server error"
+    if endpoint_served:
+        return Problem(message, Severity.ERROR, "server-error", exchange)
+    return Problem(message + " (its endpoint itself is not served: this is its answer on an unrouted path)",
+                   Severity.WARNING, "server-error", exchange, needs_review=True)

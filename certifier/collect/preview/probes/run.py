@@ -20,5 +20,6 @@ def probe_app(target: Target) -> dict[str, ProbeRun]:
     family, probe = FUNCTIONAL[target.app_type]
     runs[family] = probe(target)
     runs["endpoint"] = probe_endpoint_path(target)
-    runs["robustness"] = probe_robustness(target)
+    served = not any(problem.rule == "endpoint-not-served" for problem in runs["endpoint"].problems)
+    runs["robustness"] = probe_robustness(target, endpoint_served=served)
     return runs
