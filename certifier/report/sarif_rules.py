@@ -2,13 +2,21 @@
 severe a security alert is.
 
 Every rule has `helpUri` (the check's own link when it has one, else its entry in the check catalogue,
-docs/checks.md) and `help.markdown` (rationale and remediation). A security rule carries the `security` tag
+docs/checks.md) and `help.markdown` (rationale and remediation). The catalogue's address is the project URL
+"Check catalogue" of the installed package (`[project.urls]` in pyproject.toml), unless CERTIFIER_CATALOGUE_URL
+names another (the GitHub Action sets it to docs/checks.md of the action's own repository and ref). The same
+inputs and the same variable give the same SARIF; `certifier report render` reproduces a run's SARIF byte for
+byte only under the variable the run had. A security rule carries the `security` tag
 and `security-severity`, the number GitHub maps to critical/high/medium/low (9.5, 8.0, 5.5, 3.0 here).
 """
 
 from __future__ import annotations
 
+import functools
+import logging
+import os
 import re
+from importlib import metadata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,8 +25,10 @@ from certifier.core.report import CheckInfo
 from certifier.report.escape import safe_text
 from certifier.report.sarif_text import sarif_text
 
-# Where the check catalogue is published (docs/checks.md of this repository); one place to change it.
-CATALOGUE_URL = "https://github.com/OWNER/certifier/blob/main/docs/checks.md"
+CATALOGUE_ENV = "CERTIFIER_CATALOGUE_URL"
+CATALOGUE_LABEL = "Check catalogue"  # the [project.urls] entry in pyproject.toml
+# Without package metadata (certifier imported from a bare source tree): the catalogue as a relative reference.
+CATALOGUE_FALLBACK = "docs/checks.md"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 # GitHub's bands: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
@@ -27,6 +37,39 @@ _ADVISORY_LEVEL = {"CRITICAL": "critical", "HIGH": "high", "MODERATE": "medium",
 _BY_SEVERITY = {Severity.ERROR: "high", Severity.WARNING: "medium", Severity.INFO: "low"}
 _SECURITY_CHECK = re.compile(r"^(sec\.|deps\.vulnerable-dependency)|secret")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+_log = logging.getLogger(__name__)
+
+
+def catalogue_url() -> str:
+    """Where docs/checks.md is published: CERTIFIER_CATALOGUE_URL when it is an http(s) URL without a fragment
+    (the anchors are ours to add), else the package's "Check catalogue" project URL."""
+    override = os.environ.get(CATALOGUE_ENV, "").strip()
+    if override:
+        if _is_page_url(override):
+            return override
+        _log.warning("%s=%r is not an http(s) URL without '#': using the packaged catalogue address",
+                     CATALOGUE_ENV, override)
+    return packaged_catalogue_url()
+
+
+@functools.lru_cache(maxsize=1)
+def packaged_catalogue_url() -> str:
+    try:
+        entries = metadata.metadata("certifier").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        entries = []
+    for entry in entries:  # "Label, https://..."
+        label, _, url = entry.partition(",")
+        if label.strip() == CATALOGUE_LABEL and _is_page_url(url.strip()):
+            return url.strip()
+    return CATALOGUE_FALLBACK
+
+
+def _is_page_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and "#" not in url
 
 
 def catalogue_anchor(check_id: str, version: str) -> str:
@@ -39,7 +82,7 @@ def help_uri(result: CheckResult, spec: CheckInfo | None) -> str:
     if spec is not None and spec.link and urlsplit(spec.link).scheme in ("http", "https"):
         return spec.link
     version = spec.version if spec is not None else result.check_version
-    return f"{CATALOGUE_URL}#{catalogue_anchor(result.check_id, version)}"
+    return f"{catalogue_url()}#{catalogue_anchor(result.check_id, version)}"
 
 
 def _markdown_text(text: str, limit: int = 2_000) -> str:

@@ -12,9 +12,15 @@ Two modes (input `mode`, default `auto`: pull-request on pull_request events, ta
 In both, `baseline:` (an earlier report.json, or `last-tag`: the one baseline.sh downloaded) makes certifier
 mark every finding new, unchanged, fixed or waived.
 
-Reads INPUT_* (stage, path, tag, mode, baseline, static-only, profile, output-dir), BASELINE_FOUND, CERTIFIER
-(the certifier executable installed by install.sh) and the runner's GITHUB_* / RUNNER_* variables. Standard
-library only: it runs on the runner's Python, apart from certifier's environment.
+The job summary says how the connector's code was contained (the isolation the report records); with
+`sandbox: required`, a run whose code ran without namespaces fails the step (sandbox.sh stops such a job
+before certifier starts; this is the check on what really happened). SARIF rules link to the check catalogue
+of the action's own repository and ref (CATALOGUE_SERVER, CATALOGUE_REPOSITORY, CATALOGUE_REF), unless the
+workflow set CERTIFIER_CATALOGUE_URL itself.
+
+Reads INPUT_* (stage, path, tag, mode, baseline, static-only, profile, output-dir, sandbox), BASELINE_FOUND,
+CERTIFIER (the certifier executable installed by install.sh) and the runner's GITHUB_* / RUNNER_* variables.
+Standard library only: it runs on the runner's Python, apart from certifier's environment.
 """
 
 from __future__ import annotations
@@ -22,15 +28,19 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 STAGES = ("preview", "publish", "certification")
 # not pull_request_target: it runs with a write token and secrets, and must not check out a fork's head
 PULL_REQUEST_EVENTS = ("pull_request", "merge_group")
 CODE_SCANNING_SARIF = "certifier-code-scanning.sarif"
+CATALOGUE_ENV = "CERTIFIER_CATALOGUE_URL"
+REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
 class ActionError(Exception):
@@ -47,14 +57,42 @@ def main() -> int:
     except ActionError as error:
         return fail(str(error))
     print("certifier: " + " ".join(argv[1:]), flush=True)
-    code = subprocess.run(argv, check=False).returncode
+    code = subprocess.run(argv, env=certifier_env(env), check=False).returncode
     report_path = out / "report.json"
     if not report_path.is_file():
         write_outputs({"exit-code": str(code), "decision": "", "decision-kind": "", "report-path": "",
                        "report-dir": "", "sarif-path": ""})
         return fail(f"certifier wrote no report (exit code {code})", code or 2)
-    publish(report_path, out, code, subfolder=source.relative_to(workspace).as_posix())
-    return 0
+    isolation = publish(report_path, out, code, subfolder=source.relative_to(workspace).as_posix())
+    return contained(env, isolation)
+
+
+def certifier_env(env) -> dict[str, str]:
+    """certifier's environment: the step's, with the catalogue of the action's own repository and ref."""
+    result = dict(env)
+    url = catalogue_url(env)
+    if url and not env.get(CATALOGUE_ENV):  # a workflow's own setting wins
+        result[CATALOGUE_ENV] = url
+    return result
+
+
+def catalogue_url(env) -> str:
+    """docs/checks.md of the repository and ref the action runs from, or '' when the runner did not say
+    (a local `uses: ./`): certifier then uses its packaged address."""
+    server = (env.get("CATALOGUE_SERVER") or "").rstrip("/")
+    repository, ref = env.get("CATALOGUE_REPOSITORY") or "", env.get("CATALOGUE_REF") or ""
+    if not server.startswith(("https://", "http://")) or not REPOSITORY.match(repository) or not ref.strip():
+        return ""
+    return f"{server}/{repository}/blob/{quote(ref.strip(), safe='/')}/docs/checks.md"
+
+
+def contained(env, isolation: dict | None) -> int:
+    """0, or 1 when `sandbox: required` and connector code ran without namespaces."""
+    wanted = (env.get("INPUT_SANDBOX") or "auto").strip().lower()
+    if wanted != "required" or isolation is None or isolation.get("level") == "namespaces":
+        return 0
+    return fail(f"connector code ran without namespace isolation (level {isolation.get('level')}) and the "
+                "sandbox input is 'required'", 1)
 
 
 def connector_dir(workspace: Path, path: str) -> Path:
@@ -136,16 +174,35 @@ def baseline_args(env, workspace: Path, certifier: str) -> list[str]:
     return ["--baseline", str(path)]
 
 
-def publish(report_path: Path, out: Path, code: int, subfolder: str) -> None:
-    decision = json.loads(report_path.read_text(encoding="utf-8"))["decision"]
+def publish(report_path: Path, out: Path, code: int, subfolder: str) -> dict | None:
+    """Outputs and job summary from the report; returns the isolation it records (None: no code ran)."""
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    decision, isolation = report["decision"], (report.get("provenance") or {}).get("isolation")
     sarif = code_scanning_sarif(out, subfolder)
     summary = out / "summary.md"
-    if summary.is_file() and os.environ.get("GITHUB_STEP_SUMMARY"):
+    if os.environ.get("GITHUB_STEP_SUMMARY"):
         with open(os.environ["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
-            handle.write(summary.read_text(encoding="utf-8").rstrip("\n") + "\n")
+            if summary.is_file():
+                handle.write(summary.read_text(encoding="utf-8").rstrip("\n") + "\n")
+            handle.write("\n" + isolation_line(isolation) + "\n")
     write_outputs({"decision": decision["verdict"], "decision-kind": decision["kind"], "exit-code": str(code),
                    "report-path": str(report_path), "report-dir": str(out), "sarif-path": str(sarif or "")})
     print(f"certifier: {decision['verdict']} (exit code {code}); reports in {out}")
+    print("certifier: " + isolation_line(isolation).replace("**", ""))
+    return isolation
+
+
+def isolation_line(isolation: dict | None) -> str:
+    """One line for the job summary: how the connector's code was contained, from report.json."""
+    if not isolation:
+        return "**Connector code:** none ran (static stages only)."
+    level = str(isolation.get("level", "unknown"))
+    labels = {"tool": "", "limits": "limits ", "preview_network": "preview network "}
+    details = "; ".join(f"{label}{isolation[name]}" for name, label in labels.items() if isolation.get(name))
+    if level == "namespaces":
+        return f"**Connector code isolation:** `{level}` ({details})."
+    return (f"**Connector code isolation:** `{level}` ({details}): **no namespaces**, the connector's build and "
+            "preview ran with the runner's own rights.")
 
 
 def code_scanning_sarif(out: Path, subfolder: str) -> Path | None:

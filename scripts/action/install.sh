@@ -5,7 +5,7 @@
 #
 # Environment: ACTION_PATH (the action's checkout), CERTIFIER_VENV (where certifier goes),
 # CERTIFIER_TOOLS_DIR (the scanners' venv, cached by the action), STATIC_ONLY ('true': node and npm are not
-# required). Writes the output `certifier` (the executable) to GITHUB_OUTPUT.
+# required). Writes the outputs `certifier` (the executable) and `python` (its interpreter) to GITHUB_OUTPUT.
 set -euo pipefail
 : "${ACTION_PATH:?ACTION_PATH is not set}"
 : "${CERTIFIER_VENV:?CERTIFIER_VENV is not set}"
@@ -37,4 +37,5 @@ fi
 
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
   echo "certifier=$certifier" >> "$GITHUB_OUTPUT"
+  echo "python=$CERTIFIER_VENV/bin/python" >> "$GITHUB_OUTPUT"
 fi

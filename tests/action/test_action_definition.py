@@ -67,3 +67,21 @@ def test_the_last_tags_report_is_looked_for_only_when_asked_and_never_fails_the_
     assert step["if"] == "${{ inputs.baseline == 'last-tag' }}" and step["continue-on-error"] is True
     assert step["env"]["GH_TOKEN"] == "${{ github.token }}"
     assert STEPS["Certify"]["env"]["BASELINE_FOUND"] == "${{ steps.baseline.outputs.path }}"
+
+
+def test_connector_code_is_contained_before_certifier_runs_and_the_level_is_an_output():
+    names = [step["name"] for step in ACTION["runs"]["steps"]]
+    assert names.index("Install certifier") < names.index("Contain connector code") < names.index("Certify")
+    step = STEPS["Contain connector code"]
+    assert "if" not in step and "continue-on-error" not in step  # `required` must be able to stop the job
+    assert step["env"]["INPUT_SANDBOX"] == "${{ inputs.sandbox }}" == STEPS["Certify"]["env"]["INPUT_SANDBOX"]
+    assert step["env"]["STATIC_ONLY"] == "${{ inputs.static-only }}"
+    assert step["env"]["CERTIFIER_PYTHON"] == "${{ steps.install.outputs.python }}"
+    assert ACTION["inputs"]["sandbox"]["default"] == "auto"
+    assert ACTION["outputs"]["isolation"]["value"] == "${{ steps.sandbox.outputs.isolation }}"
+
+
+def test_sarif_help_links_come_from_the_actions_own_repository_through_the_environment():
+    env = STEPS["Certify"]["env"]
+    assert (env["CATALOGUE_SERVER"], env["CATALOGUE_REPOSITORY"], env["CATALOGUE_REF"]) == (
+        "${{ github.server_url }}", "${{ github.action_repository }}", "${{ github.action_ref }}")

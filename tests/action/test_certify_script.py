@@ -132,3 +132,76 @@ def test_a_tag_is_compared_with_the_report_the_baseline_step_found(repo, tmp_pat
     assert command[-4:] == ["--tag", "v1.0.0", "--baseline", str(found)]
     env["BASELINE_FOUND"] = ""  # baseline.sh found none and said why
     assert "--baseline" not in argv(env, repo)
+
+
+def recording_certifier(tmp_path: Path) -> str:
+    """A `certifier run` that writes a report.json whose provenance has the isolation FAKE_ISOLATION (JSON) and
+    records the catalogue address it was given."""
+    program = tmp_path / "certifier-recording"
+    program.write_text(f"""#!/bin/sh
+while [ $# -gt 0 ]; do [ "$1" = --out ] && out=$2; shift; done
+echo "${{CERTIFIER_CATALOGUE_URL:-unset}}" > {tmp_path / 'catalogue'}
+mkdir -p "$out"
+printf '{{"decision": {{"verdict": "Accepted", "kind": "positive"}}, "provenance": {{"isolation": %s}}}}' \
+  "$FAKE_ISOLATION" > "$out/report.json"
+""")
+    program.chmod(0o755)
+    return str(program)
+
+
+NAMESPACES = {"level": "namespaces", "tool": "bubblewrap 0.9.0", "limits": "rlimits", "disk_quota": "none",
+              "preview_network": "host"}
+
+
+@pytest.fixture
+def action_env(repo, tmp_path, monkeypatch):
+    for name in ("CERTIFIER_CATALOGUE_URL", "CATALOGUE_SERVER", "CATALOGUE_REPOSITORY", "CATALOGUE_REF"):
+        monkeypatch.delenv(name, raising=False)
+    values = {"GITHUB_WORKSPACE": str(repo), "GITHUB_EVENT_NAME": "pull_request", "RUNNER_TEMP": str(tmp_path),
+              "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "outputs"),
+              "CERTIFIER": recording_certifier(tmp_path), "INPUT_OUTPUT_DIR": str(tmp_path / "out")}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("sandbox, isolation, code", [
+    ("required", NAMESPACES, 0), ("required", {**NAMESPACES, "level": "uid-only", "tool": "none"}, 1),
+    ("auto", {**NAMESPACES, "level": "process-only", "tool": "none"}, 0), ("required", None, 0)])
+def test_the_job_summary_says_how_connector_code_was_contained(action_env, tmp_path, capsys, sandbox, isolation, code):
+    action_env.setenv("INPUT_SANDBOX", sandbox)
+    action_env.setenv("FAKE_ISOLATION", json.dumps(isolation))
+    assert certify.main() == code
+    summary = (tmp_path / "summary.md").read_text()
+    if isolation is None:  # static stages only: nothing to contain
+        assert "**Connector code:** none ran" in summary
+    elif isolation["level"] == "namespaces":
+        assert "isolation:** `namespaces` (bubblewrap 0.9.0; limits rlimits; preview network host)" in summary
+    else:
+        assert f"`{isolation['level']}`" in summary and "**no namespaces**" in summary
+    if code:
+        assert "::error title=certifier::connector code ran without namespace isolation (level uid-only)" in \
+            capsys.readouterr().out
+    assert "decision<<" in (tmp_path / "outputs").read_text()  # the reports are published either way
+
+
+def test_sarif_rules_link_to_the_catalogue_of_the_actions_own_repository_and_ref(action_env, tmp_path):
+    action_env.setenv("FAKE_ISOLATION", "null")
+    action_env.setenv("CATALOGUE_SERVER", "https://github.com")
+    action_env.setenv("CATALOGUE_REPOSITORY", "acme/certifier")
+    action_env.setenv("CATALOGUE_REF", "v1.2.0")
+    assert certify.main() == 0
+    assert (tmp_path / "catalogue").read_text().strip() == "https://github.com/acme/certifier/blob/v1.2.0/docs/checks.md"
+    action_env.setenv("CERTIFIER_CATALOGUE_URL", "https://docs.example/checks.md")  # the workflow's own wins
+    assert certify.main() == 0
+    assert (tmp_path / "catalogue").read_text().strip() == "https://docs.example/checks.md"
+
+
+@pytest.mark.parametrize("server, repository, ref", [
+    ("https://github.com", "", "v1"),  # composite actions may not know their repository: certifier's default
+    ("https://github.com", "acme/certifier", ""), ("https://github.com", "acme/x; rm -rf /", "v1"),
+    ("javascript:", "acme/certifier", "v1")])
+def test_no_catalogue_address_is_made_up_from_missing_or_odd_values(server, repository, ref):
+    env = {"CATALOGUE_SERVER": server, "CATALOGUE_REPOSITORY": repository, "CATALOGUE_REF": ref}
+    assert certify.catalogue_url(env) == ""
+    assert "CERTIFIER_CATALOGUE_URL" not in certify.certifier_env(env)

@@ -52,7 +52,10 @@ class Runner:
 
     def value(self, expression: str) -> str:
         names = {"github.action_path": str(self.action_path), "github.workspace": self.env["GITHUB_WORKSPACE"],
-                 "github.token": "ghs_token-of-the-job"}
+                 "github.token": "ghs_token-of-the-job", "github.server_url": self.env.get("GITHUB_SERVER_URL", ""),
+                 # composite actions may see these empty (actions/runner#2473); the tests give both cases
+                 "github.action_repository": self.env.get("GITHUB_ACTION_REPOSITORY", ""),
+                 "github.action_ref": self.env.get("GITHUB_ACTION_REF", "")}
         if expression in names:
             return names[expression]
         if expression.startswith("inputs."):
@@ -174,6 +177,7 @@ class Machine:
             "LANG": "C.UTF-8", "GITHUB_ACTIONS": "true", "CI": "true", "GITHUB_WORKSPACE": str(workspace),
             "GITHUB_STEP_SUMMARY": str(tmp / "step-summary.md"), "RUNNER_TEMP": str(self.runner_temp),
             "RUNNER_OS": "Linux", "RUNNER_ARCH": "X64", "CERTIFIER_CACHE_DIR": str(self.root / "cache"),
+            "RUNNER_ENVIRONMENT": "github-hosted", "GITHUB_SERVER_URL": "https://github.com",
             **event,
         }
         return Runner(self.action, env, inputs, tmp, uses={
@@ -219,7 +223,12 @@ def test_a_fresh_runner_installs_everything_and_certifies_the_tag(fresh):
     summary = Path(runner.env["GITHUB_STEP_SUMMARY"]).read_text()
     assert "Accepted" in summary and f"]({ARTIFACT_URL})" in summary
     assert outputs["artifact-url"] == ARTIFACT_URL
-    assert json.loads(Path(outputs["sarif-path"]).read_text())["version"] == "2.1.0"
+    sarif = json.loads(Path(outputs["sarif-path"]).read_text())
+    assert sarif["version"] == "2.1.0"
+    help_uris = [rule["helpUri"] for run in sarif["runs"] for rule in run["tool"]["driver"]["rules"]]
+    assert not [uri for uri in help_uris if "OWNER" in uri or not uri.startswith("https://")], help_uris
+    assert runner.result("Contain connector code")[0] == "success" and outputs["isolation"] == "not-needed"
+    assert "**Connector code:** none ran" in summary
     upload = runner.result("Upload SARIF")
     assert upload[0].startswith("uses github/codeql-action/upload-sarif@") and outputs["sarif-path"] in upload[1]
     assert runner.result("Fail on a negative decision")[0] == "success"
@@ -328,3 +337,44 @@ esac
         assert f"--baseline {found}" in certify and report["delta"] is not None
     else:
         assert "cannot compare with a baseline" in certify and "--baseline" not in certify.splitlines()[0]
+
+
+def test_connector_code_runs_in_namespaces_when_required(fresh, tmp_path):
+    workspace = make_tagged_repo(CONNECTORS / "preview-good", tmp_path / "workspace", "v1.0.0")
+    runner = fresh[0].job(tmp_path, workspace, {**TAG_PUSH, "GITHUB_ACTION_REPOSITORY": "acme/certifier",
+                                                "GITHUB_ACTION_REF": "v1.2.0"},
+                          **{"sandbox": "required", "output-dir": str(tmp_path / "out")})
+    runner.run()
+    assert runner.result("Certify")[0] == "success", runner.transcript()
+    assert runner.outputs()["isolation"] == "namespaces"  # bubblewrap is on this image; nothing was installed
+    report = json.loads(Path(runner.outputs()["report-path"]).read_text())
+    assert report["provenance"]["isolation"]["level"] == "namespaces"
+    assert "isolation:** `namespaces` (bubblewrap" in Path(runner.env["GITHUB_STEP_SUMMARY"]).read_text()
+
+
+def test_sarif_links_to_the_catalogue_of_the_actions_own_repository_and_ref(fresh, tmp_path):
+    workspace = make_tagged_repo(CONNECTORS / "sec-hardcoded-secret", tmp_path / "workspace", "v1.0.0")
+    runner = fresh[0].job(tmp_path, workspace, {**TAG_PUSH, "GITHUB_ACTION_REPOSITORY": "acme/certifier",
+                                                "GITHUB_ACTION_REF": "v1.2.0"},
+                          **{"static-only": "true", "profile": str(STATIC_PROFILE), "output-dir": str(tmp_path / "out")})
+    runner.run()
+    sarif = json.loads((tmp_path / "out" / "report.sarif").read_text())
+    uris = [rule["helpUri"] for run in sarif["runs"] for rule in run["tool"]["driver"]["rules"]]
+    catalogue = "https://github.com/acme/certifier/blob/v1.2.0/docs/checks.md#"
+    assert uris and any(uri.startswith(catalogue) for uri in uris), uris
+
+
+def test_required_stops_the_job_before_any_connector_code_runs_without_namespaces(fresh, tmp_path):
+    marker = tmp_path / "out"
+    workspace = make_tagged_repo(CONNECTORS / "preview-good", tmp_path / "workspace", "v1.0.0")
+    runner = fresh[0].job(tmp_path, workspace, TAG_PUSH, **{"sandbox": "required", "output-dir": str(marker)})
+    runner.env["CERTIFIER_SANDBOX_NAMESPACES"] = "0"  # a runner where bubblewrap cannot make namespaces
+    assert not runner.run()
+    result, output = runner.result("Contain connector code")
+    assert result == "failure" and "WITHOUT namespace isolation" in output
+    assert runner.result("Certify")[0] == "skipped" and not marker.exists()
+    assert "[!CAUTION]" in Path(runner.env["GITHUB_STEP_SUMMARY"]).read_text()
+    runner = fresh[0].job(tmp_path, workspace, TAG_PUSH, **{"sandbox": "auto", "output-dir": str(marker),
+                                                            "static-only": "true", "profile": str(STATIC_PROFILE)})
+    runner.env["CERTIFIER_SANDBOX_NAMESPACES"] = "0"
+    assert runner.run(), runner.transcript()  # static-only: nothing to contain, nothing to refuse
