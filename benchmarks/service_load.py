@@ -12,7 +12,8 @@ p95 latency of the submissions and of the polling requests.
 
 --faults runs the fault scenarios instead (tests/service/fault_scenarios.py, on a private PostgreSQL and
 Redis): a database outage, a frozen broker, a run saved but never published, a hanging callback
-receiver; it prints each recovery time and whether every run finished exactly once.
+receiver, a frozen database (`--only` picks some); it prints each recovery time and whether every run
+finished exactly once.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=1200.0)
     parser.add_argument("--faults", action="store_true", help="run the fault scenarios and print the recovery times")
     parser.add_argument("--outage", type=float, default=15.0, help="--faults: database outage and broker freeze (s)")
+    parser.add_argument("--only", nargs="+", choices=["database-outage", "frozen-broker", "unpublished-run",
+                                                      "hanging-receiver", "frozen-database"],
+                        help="--faults: run only these scenarios")
     return parser.parse_args()
 
 
@@ -169,12 +173,13 @@ def _faults(args) -> int:
         repo = _tagged_repo(work / "connector")
         pg, redis = PrivatePostgres(), PrivateRedis()
         try:
-            steps = [lambda w: scenarios.database_outage(pg, redis, repo, w, outage_s=args.outage),
-                     lambda w: scenarios.frozen_broker(pg, redis, repo, w, freeze_s=args.outage),
-                     lambda w: scenarios.unpublished_run(pg, redis, repo, w),
-                     lambda w: scenarios.hanging_receiver(repo, w)]
+            steps = {"database-outage": lambda w: scenarios.database_outage(pg, redis, repo, w, outage_s=args.outage),
+                     "frozen-broker": lambda w: scenarios.frozen_broker(pg, redis, repo, w, freeze_s=args.outage),
+                     "unpublished-run": lambda w: scenarios.unpublished_run(pg, redis, repo, w),
+                     "hanging-receiver": lambda w: scenarios.hanging_receiver(repo, w),
+                     "frozen-database": lambda w: scenarios.frozen_database(pg, redis, repo, w, freeze_s=args.outage)}
             results = []
-            for index, step in enumerate(steps):
+            for index, step in enumerate(step for name, step in steps.items() if name in (args.only or steps)):
                 (work / str(index)).mkdir()
                 results.append(step(work / str(index)))
         finally:

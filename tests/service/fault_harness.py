@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -98,11 +99,38 @@ class PrivatePostgres:
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
 
+    def freeze(self) -> None:
+        """SIGSTOP to the postmaster and every backend: the kernel still accepts connections and
+        acknowledges data, nothing answers (a hung server, not a stopped one)."""
+        for pid in self._pids():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in reversed(self._pids()):
+            os.kill(pid, signal.SIGCONT)
+
+    def _pids(self) -> list[int]:
+        """The postmaster first, then its children (a stopped postmaster forks no new ones)."""
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in glob.glob("/proc/[0-9]*/stat"):
+            try:
+                fields = Path(stat).read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # exited meanwhile
+            if int(fields[1]) == postmaster:
+                children.append(int(stat.split("/")[2]))
+        return [postmaster, *children]
+
     def stop(self) -> None:
         """A fast shutdown: every client connection is cut, new ones are refused."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
 
     def destroy(self) -> None:
+        try:
+            self.thaw()
+        except (OSError, ValueError):
+            pass  # not running
         try:
             self.stop()
         except subprocess.CalledProcessError:
@@ -149,6 +177,63 @@ class PrivateRedis:
             self.proc.kill()
             self.proc.wait(timeout=10)
         shutil.rmtree(self.home, ignore_errors=True)
+
+
+class FreezableProxy:
+    """A TCP relay to `target` that can stop relaying: connections are still accepted and data still
+    acknowledged by the kernel, but nothing is passed on, exactly what a client sees of a server
+    stopped with SIGSTOP. For fast tests against a shared server that must not be frozen itself."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.running = threading.Event()
+        self.running.set()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def freeze(self) -> None:
+        self.running.clear()
+
+    def thaw(self) -> None:
+        self.running.set()
+
+    def close(self) -> None:
+        self.running.set()
+        self.listener.close()
+        for sock in self.sockets:
+            sock.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return  # closed
+            try:
+                server = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            server.settimeout(None)
+            self.sockets += [client, server]
+            threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                self.running.wait()  # frozen: what was read is held, not passed on
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
 
 class Processes:

@@ -6,6 +6,7 @@ measurements; tests/service/test_faults.py asserts them and `make bench-service`
 - frozen_broker: Redis is stopped (SIGSTOP) for `freeze_s` while runs are submitted.
 - unpublished_run: a run saved but never published (its server died in between).
 - hanging_receiver: one callback receiver never answers; another is healthy.
+- frozen_database: PostgreSQL is stopped (SIGSTOP) for `freeze_s` while runs are queued and running.
 """
 
 from __future__ import annotations
@@ -123,6 +124,105 @@ def database_outage(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: 
     finally:
         processes.stop_all()
     return measured
+
+
+def frozen_database(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: Path, *, freeze_s: float = 15,
+                    runs: int = 4, run_delay_s: float = 2) -> Measured:
+    """The server and workers hold open connections when the database freezes: every request must still
+    be answered within seconds (the store cuts a round trip after ROUND_TRIP_TIMEOUT_S) and every run
+    must finish once after SIGCONT."""
+    measured = Measured("frozen database")
+    database_url = pg.create_database()
+    token = make_token(database_url)
+    env = Processes.environment(database_url, redis.url(), runner="slow_runner:certify",
+                                test_run_delay_s=str(run_delay_s), **FAST_LEASES)
+    processes = Processes(env, work)
+    try:
+        base = processes.serve()
+        processes.worker("worker-1")
+        processes.worker("worker-2")
+        with _client(base, token) as client:
+            run_ids = [client.post("/v1/runs", json=run_body(repo, n)).json()["id"] for n in range(runs)]
+            wait_for(lambda: any(client.get(f"/v1/runs/{r}").json()["status"] == "running" for r in run_ids),
+                     60, "a run to start")
+        _warm_pool(base, token, run_ids[0])
+        pg.freeze()
+        frozen_at = time.monotonic()
+        answers, health = [], []
+        try:
+            # a wave on the pooled (open) connections at once, another once the pool was dropped
+            for wave, at_s in enumerate((0.5, freeze_s / 2)):
+                time.sleep(max(0.0, at_s - (time.monotonic() - frozen_at)))
+                answers += _frozen_wave(base, token, repo, run_ids[wave], 100 + 10 * wave)
+                health.append(_timed_health(base))
+            time.sleep(max(0.0, freeze_s - (time.monotonic() - frozen_at)))
+        finally:
+            pg.thaw()
+        measured.numbers["freeze (s)"] = time.monotonic() - frozen_at
+        measured.numbers["answer latency while frozen, max (s)"] = max(t for _k, _s, _r, _c, t, _id in answers)
+        measured.numbers["healthz latency while frozen, max (s)"] = max(t for _s, t in health)
+        measured.facts["answers while frozen"] = sorted({f"{kind} {status}" for kind, status, *_x in answers})
+        measured.facts["healthz while frozen"] = sorted({status for status, _t in health})
+        for kind, status, retry_after, content_type, _t, _id in answers:
+            good = status in (200, 202) or (status == 503 and retry_after and "json" in content_type)
+            if not good:
+                measured.problems.append(f"{kind} got {status} (Retry-After {retry_after}, {content_type})")
+        accepted = run_ids + [run_id for kind, status, *_x, run_id in answers if kind == "submit" and status == 202]
+        with _client(base, token) as client:
+            recovery_s, found = _wait_all_done(client, accepted, RECOVERY_LIMIT_S + 30)
+        measured.numbers["every run done after the database woke (s)"] = recovery_s
+        measured.problems += exactly_once_problems(found) + _log_problems(processes)
+        outage_lines = processes.log("server").count("store unreachable")
+        measured.facts["server log lines about the freeze"] = outage_lines
+        if outage_lines > 2:
+            measured.problems.append(f"{outage_lines} log lines about one freeze")
+    except AssertionError as error:
+        measured.problems.append(f"{error}\n{processes.logs()}")
+    finally:
+        pg.thaw()
+        processes.stop_all()
+    return measured
+
+
+def _warm_pool(base: str, token: str, run_id: str) -> None:
+    """Reads in parallel, so that the server's pool holds open connections when the database freezes
+    (the requests of the first wave then get one of those, not a new connection)."""
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        list(pool.map(lambda _n: _timed_request(base, token, "get", f"/v1/runs/{run_id}"), range(36)))
+
+
+def _frozen_wave(base: str, token: str, repo: Path, run_id: str, first: int) -> list[tuple]:
+    """Four submissions and two reads at once: (kind, status, Retry-After, content type, seconds, run id)."""
+    def submit(n):
+        return ("submit", *_timed_request(base, token, "post", "/v1/runs", run_body(repo, n)))
+
+    def read(_n):
+        return ("read", *_timed_request(base, token, "get", f"/v1/runs/{run_id}"))
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        futures = [pool.submit(submit, first + n) for n in range(4)] + [pool.submit(read, n) for n in range(2)]
+        return [future.result() for future in futures]
+
+
+def _timed_request(base: str, token: str, method: str, path: str, body: dict | None = None) -> tuple:
+    started = time.monotonic()
+    try:
+        response = httpx.request(method, f"{base}{path}", json=body, headers={"Authorization": f"Bearer {token}"},
+                                 timeout=30)
+    except httpx.HTTPError as error:
+        return 0, None, type(error).__name__, time.monotonic() - started, None
+    run_id = response.json().get("id") if response.status_code == 202 else None
+    return (response.status_code, response.headers.get("retry-after"), response.headers.get("content-type", ""),
+            time.monotonic() - started, run_id)
+
+
+def _timed_health(base: str) -> tuple[int, float]:
+    started = time.monotonic()
+    try:
+        status = httpx.get(f"{base}/healthz", timeout=10).status_code
+    except httpx.HTTPError:
+        status = 0
+    return status, time.monotonic() - started
 
 
 def frozen_broker(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: Path, *, freeze_s: float = 10,

@@ -21,10 +21,16 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from certifier.service.store.bounded import bounded as bounded_calls
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 CONNECT_TIMEOUT_S = 3  # PostgreSQL: a server that does not answer fails the request fast (503), not after minutes
 POOL_TIMEOUT_S = 5  # waiting for a pooled connection is bounded too
 TCP_USER_TIMEOUT_MS = 15_000
+# PostgreSQL, inside a store call: one round trip (a query, a commit, the pool's pre-ping) that gets no
+# answer within this is cut, so a frozen server fails a request within seconds (see store/bounded.py).
+# Far above any answer of a live server: store calls are a few small statements each.
+ROUND_TRIP_TIMEOUT_S = 3.0
 log = logging.getLogger("certifier.service")
 
 
@@ -105,8 +111,21 @@ def make_engine(url: str) -> Engine:
         # data sent and never acknowledged, so a partitioned database fails requests instead of hanging them.
         connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, "tcp_user_timeout": TCP_USER_TIMEOUT_MS,
                         "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 3, "keepalives_count": 3}
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=POOL_TIMEOUT_S,
-                         connect_args=connect_args)
+    engine = create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=POOL_TIMEOUT_S,
+                           connect_args=connect_args)
+    if parsed.drivername == "postgresql+psycopg":
+        _bounded_round_trips(engine)
+    return engine
+
+
+def _bounded_round_trips(engine: Engine) -> None:
+    """psycopg connections whose round trips in a store call end after ROUND_TRIP_TIMEOUT_S (store/bounded.py).
+    Another driver named in the URL (psycopg2, ...) keeps only the TCP timeouts above."""
+    from certifier.service.store import bounded
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect, _record, cargs, cparams):
+        return bounded.connect(*cargs, **cparams)
 
 
 def _private_file(database: Path) -> None:
@@ -163,7 +182,8 @@ class Database:
     @contextmanager
     def _watched(self) -> Iterator[None]:
         try:
-            yield
+            with bounded_calls(ROUND_TRIP_TIMEOUT_S if self.backend == "postgresql" else None):
+                yield
         except Exception as error:
             if store_unreachable(error):
                 self.outage.failed(error)
