@@ -1,7 +1,7 @@
 """Benchmark: wall time of the pre-commit hook's command, `certifier manifest DIR`, against the platform's own
 connect.yaml parser on the same file, measured in the same run, alternating, as a ratio.
 
-    .venv/bin/python -m benchmarks.manifest_hook [examples/goods-store] [rounds]
+    .venv/bin/python -m benchmarks.manifest_hook [examples/goods-store] [rounds] [--before REV]
 
 The platform's parser is `ConnectorSpecificationParser` of the npm package @commercetools-connect/specification
 (YAML + its zod schema), the parser of the commercetools Connect CLI (@commercetools/cli-topic-connect). It
@@ -9,10 +9,14 @@ is installed with npm into a temporary folder (never into the project) and run a
 as a hook would run it. Both sides are timed as whole processes, start-up included; certifier runs with
 compiled bytecode in a private cache folder (as pip leaves an installed package), so the first round of each
 side is a warm-up that is not counted. Target: certifier at most 0.3 s for one connector.
+
+`--before REV` also times the command as it was at git revision REV (its certifier/ and rules/ exported into a
+temporary folder and put first on PYTHONPATH), in the same rounds: a before/after under the same load.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import shutil
@@ -66,21 +70,38 @@ def certifier_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "certifier.cli.main"]
 
 
+def export_revision(revision: str, folder: Path) -> Path:
+    """certifier/ and rules/ of git `revision`, exported into `folder` (the repository is left untouched)."""
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", revision, "certifier", "rules"], check=True,
+                             capture_output=True, timeout=120).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True, timeout=120)
+    return folder
+
+
 def main(argv: list[str]) -> int:
-    connector = Path(argv[0] if argv else "examples/goods-store").resolve()
-    rounds = int(argv[1]) if len(argv) > 1 else 10
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.manifest_hook")
+    parser.add_argument("connector", nargs="?", default="examples/goods-store")
+    parser.add_argument("rounds", nargs="?", type=int, default=10)
+    parser.add_argument("--before", metavar="REV", help="also time the command at this git revision")
+    args = parser.parse_args(argv)
+    connector, rounds = Path(args.connector).resolve(), args.rounds
     manifest = connector / "connect.yaml"
     with tempfile.TemporaryDirectory(prefix="manifest-hook-bench-") as temp:
         temp_dir = Path(temp)
         script = install_platform_parser(temp_dir / "platform")
         ours_env = {**os.environ, "PYTHONPYCACHEPREFIX": str(temp_dir / "pycache")}
         ours_env.pop("PYTHONDONTWRITEBYTECODE", None)
-        ours = [*certifier_command(), "manifest", str(connector)]
-        theirs = [shutil.which("node") or "node", str(script), str(manifest)]
-        samples: dict[str, list[float]] = {"certifier": [], "platform": []}
-        cpu: dict[str, list[float]] = {"certifier": [], "platform": []}
-        for round_ in range(rounds + 1):  # round 0 warms both (bytecode, file cache) and is not counted
-            for name, command, env in (("certifier", ours, ours_env), ("platform", theirs, dict(os.environ))):
+        sides = [("certifier", [*certifier_command(), "manifest", str(connector)], ours_env),
+                 ("platform", [shutil.which("node") or "node", str(script), str(manifest)], dict(os.environ))]
+        if args.before:
+            old = export_revision(args.before, temp_dir / "before")
+            sides.insert(1, ("before", [sys.executable, "-c", "from certifier.cli.main import main; main()",
+                                        "manifest", str(connector)], {**ours_env, "PYTHONPATH": str(old)}))
+        samples: dict[str, list[float]] = {name: [] for name, _, _ in sides}
+        cpu: dict[str, list[float]] = {name: [] for name, _, _ in sides}
+        for round_ in range(rounds + 1):  # round 0 warms each side (bytecode, file cache) and is not counted
+            for name, command, env in sides:
                 seconds, cpu_s, code, first = timed(command, env, cwd=temp_dir / "platform")
                 if round_ == 0:
                     print(f"{name:<9} exit {code}: {first[0] if first else ''}")
@@ -98,6 +119,11 @@ def main(argv: list[str]) -> int:
     print(f"platform parser    : wall median {theirs_s:.3f} s (min {min(samples['platform']):.3f}), CPU median "
           f"{theirs_cpu:.3f} s  [{PLATFORM_PACKAGE}, node {node}]")
     print(f"ratio certifier / platform: wall {ours_s / theirs_s:.2f}, CPU {ours_cpu / theirs_cpu:.2f}")
+    if args.before:
+        before_s, before_cpu = statistics.median(samples["before"]), statistics.median(cpu["before"])
+        print(f"before ({args.before[:12]}): wall median {before_s:.3f} s (min {min(samples['before']):.3f}), "
+              f"CPU median {before_cpu:.3f} s; now / before: wall {ours_s / before_s:.2f}, "
+              f"CPU {ours_cpu / before_cpu:.2f}")
     return 0
 
 

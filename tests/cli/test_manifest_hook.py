@@ -5,6 +5,7 @@ and the scheduler)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -19,8 +20,12 @@ from pre_commit.clientlib import load_manifest
 from certifier.checks.registry import load_all
 from certifier.cli.manifest_summary import _checkout, run_specification, specification_checks
 from certifier.collect.context import CheckContext, RunOptions
+from certifier.connector.manifest import load_manifest as load_connect_yaml
+from certifier.connector.manifest import schema
+from certifier.connector.manifest.schema import schema_issues
 from certifier.connector.inventory import take_inventory
 from certifier.core.model import Stage
+from certifier.core.paths import rules_dir
 from certifier.engine.scheduler import run_stages
 from certifier.source.fetch import fetch
 
@@ -114,8 +119,78 @@ def test_the_command_imports_no_other_stage():
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "heavy = sorted(m for m in sys.modules if m.startswith(('certifier.checks.security', "
             "'certifier.checks.build', 'certifier.collect.preview', 'certifier.report', 'certifier.certify', "
-            "'certifier.engine', 'git', 'rfc3986_validator')))\n"
+            "'certifier.engine', 'git', 'rfc3986_validator', 'jsonschema.')))\n"
             "print(heavy)")
     done = subprocess.run([sys.executable, "-c", code, str(REPO_ROOT / "examples" / "goods-store")],
                           capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout + done.stderr
+
+
+# jsonschema-rs proves a valid connect.yaml (connector/manifest/schema.py); jsonschema still makes every finding.
+# Its verdict must never be "valid" where jsonschema finds an error, or the hook would pass a broken manifest.
+def _jsonschema_issues(data) -> list[str]:
+    validator = schema._validator(rules_dir() / schema.SCHEMA_FILE)
+    return sorted(repr(issue) for error in validator.iter_errors(data) for issue in schema._issues_of(error))
+
+
+def _leaves(data, path=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _leaves(value, (*path, index))
+    yield path
+
+
+def _replaced(data, path, value):
+    copy = json.loads(json.dumps(data))
+    if not path:
+        return value
+    parent = copy
+    for part in path[:-1]:
+        parent = parent[part]
+    parent[path[-1]] = value
+    return copy
+
+
+_CANDIDATES = ["", " ", "x", "PORT", "k_service", "/a//b", "/ok", "@daily", "@every 5m", "0 0 * * *", "61 * * * *",
+               "service", "unknown", 0, 1, -1, 1.0, 2.5, 10**6, True, None, [], {}, "a" * 300]
+
+
+def _goods_store():
+    return load_connect_yaml(REPO_ROOT / "examples" / "goods-store").data
+
+
+def test_the_quick_schema_check_proves_the_example_valid():
+    # the hook's speed rests on it: without jsonschema-rs (or with a guard too strict) jsonschema runs each time
+    assert schema._surely_valid(rules_dir() / schema.SCHEMA_FILE, _goods_store())
+
+
+@pytest.mark.parametrize("folder", sorted({p.parent for p in (REPO_ROOT / "tests" / "fixtures").rglob("connect.yaml")})
+                         + [REPO_ROOT / "examples" / "goods-store"], ids=lambda p: p.name)
+def test_schema_issues_are_jsonschema_s_on_every_fixture(folder):
+    load = load_connect_yaml(folder)
+    if load.parsed:
+        assert sorted(repr(issue) for issue in schema_issues(load.data)) == _jsonschema_issues(load.data)
+
+
+def test_the_quick_check_never_passes_what_jsonschema_rejects():
+    data, path = _goods_store(), rules_dir() / schema.SCHEMA_FILE
+    mutants = [_replaced(data, where, value) for where in _leaves(data) for value in _CANDIDATES]
+    checked = 0
+    for mutant in mutants:
+        quick = schema._surely_valid(path, mutant)
+        assert not quick or not _jsonschema_issues(mutant), mutant
+        checked += quick
+    assert checked > 100  # the quick check ran on many of them, not only fell back
+
+
+@pytest.mark.parametrize("text", ["PORT\n", "k_service\n", "\x1c", "caf\u00e9", "\u0661\u0662", "a\tb"])
+def test_text_outside_printable_ascii_goes_to_jsonschema(text):
+    # where Python's re and an ECMA 262 engine may disagree ($ before a newline, Unicode \d \s), jsonschema decides
+    data = _goods_store()
+    for where in [p for p in _leaves(data) if p and isinstance(p[-1], str)][:20]:
+        mutant = _replaced(data, where, text)
+        assert not schema._surely_valid(rules_dir() / schema.SCHEMA_FILE, mutant)
+        assert sorted(repr(issue) for issue in schema_issues(mutant)) == _jsonschema_issues(mutant)
