@@ -58,7 +58,9 @@ class HealthChecks:
     async def _one(self, name: str) -> tuple[bool, str]:
         future = self._future(name)
         try:
-            return True, await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), self._timeout_s)
+            answer = asyncio.wrap_future(future)
+            answer.add_done_callback(_retrieved)  # a check failing after its timeout is not "never retrieved"
+            return True, await asyncio.wait_for(asyncio.shield(answer), self._timeout_s)
         except asyncio.TimeoutError:
             return False, f"unreachable: no answer within {self._timeout_s:g} s"
         except Exception as error:
@@ -74,6 +76,12 @@ class HealthChecks:
     def close(self) -> None:
         for pool in self._pools.values():
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _retrieved(answer: asyncio.Future) -> None:
+    """Marks a late check's exception as seen: asyncio would log it with a traceback otherwise."""
+    if not answer.cancelled():
+        answer.exception()
 
 
 def _database_answers(db: Database) -> str:
