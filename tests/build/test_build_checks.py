@@ -26,7 +26,7 @@ def test_minimal_installs_and_its_tests_pass_with_counts(build_results):
     proof = finding(results, "build.test").properties
     assert proof["tests"] == {"framework": "node:test", "passed": 2, "failed": 0, "skipped": 0, "total": 2}
     assert proof["command"] == "npm run test" and proof["exit_code"] == 0 and proof["log_artifact"]
-    assert finding(results, "build.install").properties["command"] == "npm ci --ignore-scripts --no-audit --no-fund"
+    assert finding(results, "build.install").properties["command"] == "corepack npm@10.8.2 ci --ignore-scripts --no-audit --no-fund"
 
 
 def test_failing_tests_fail_build_test_with_counts(build_results):
@@ -94,4 +94,4 @@ def test_no_lockfile_installs_with_npm_install_and_warns(build_results):
     assert install.outcome.value == "warn"
     rules = {f.rule: f for f in install.findings}
     assert rules["no-lockfile"].severity.value == "warning"
-    assert rules["installed"].properties["command"] == "npm install --ignore-scripts --no-audit --no-fund"
+    assert rules["installed"].properties["command"] == "corepack npm@10.8.2 install --ignore-scripts --no-audit --no-fund"

@@ -10,13 +10,22 @@ def test_npm_lockfile_means_npm_ci(tmp_path):
     (tmp_path / "package-lock.json").write_text("{}")
     manager = detect(tmp_path, {})
     assert (manager.name, manager.lockfile) == ("npm", "package-lock.json")
-    assert manager.install(tmp_path / "cache")[:2] == ["npm", "ci"]
+    # the install uses the platform's npm (the one Node 20/22 bundle), not the host's: npm 11 refuses lockfiles
+    # that npm 10 accepts (other platforms' optional packages missing), which would be a false block
+    assert manager.install(tmp_path / "cache")[:3] == ["corepack", "npm@10.8.2", "ci"]
+    assert manager.env["COREPACK_NPM_REGISTRY"]  # corepack fetches npm from the registry the install may reach
     assert manager.run_script("gcp-build") == ["npm", "run", "gcp-build"]
 
 
 def test_no_lockfile_means_npm_install(tmp_path):
     manager = detect(tmp_path, {})
-    assert manager.lockfile is None and manager.install(tmp_path)[:2] == ["npm", "install"]
+    assert manager.lockfile is None and manager.install(tmp_path)[:3] == ["corepack", "npm@10.8.2", "install"]
+
+
+def test_a_packagemanager_pin_chooses_the_npm_version(tmp_path):
+    (tmp_path / "package-lock.json").write_text("{}")
+    manager = detect(tmp_path, {"packageManager": "npm@9.9.4"})
+    assert manager.install(tmp_path / "cache")[:3] == ["corepack", "npm@9.9.4", "ci"]
 
 
 def test_yarn_classic_through_corepack_with_frozen_lockfile(tmp_path):

@@ -90,7 +90,7 @@ def _notes(manager: PackageManager) -> tuple[str, ...]:
     notes = []
     if manager.lockfile is None:
         notes.append(NO_LOCKFILE)
-    if manager.name != "npm":
+    if manager.version:
         notes.append(f"{manager.name} {manager.version} through corepack")
     return tuple(notes)
 
