@@ -9,9 +9,6 @@ from pathlib import Path
 
 import click
 
-from certifier.core.decision import EXIT_CODES, EXIT_USAGE, DecisionKind
-from certifier.core.model import Stage
-
 STAGE_CHOICE = click.Choice(["preview", "publish", "certification"])
 
 
@@ -75,6 +72,7 @@ def run(source, tag, stage, profile, waivers, out_dir, static_only, fmt, keep_wo
     """Certify SOURCE (a path or git URL) at --tag and write JSON, HTML, Markdown and Connect reports."""
     from certifier.cli import console
     from certifier.certify import RunRequest
+    from certifier.core.model import Stage
 
     request = RunRequest(source=source, tag=tag, stage=stage, profile=profile, waivers=waivers, out_dir=out_dir,
                          stages=Stage.static() if static_only else None, keep_workspace=keep_workspace,
@@ -156,6 +154,13 @@ def _register_extensions() -> None:
 
 
 
+def _exit_code(kind: str) -> int:
+    # the data model (pydantic) is imported when an exit code is needed, not at start: `certifier manifest`
+    from certifier.core.decision import EXIT_CODES, EXIT_USAGE, DecisionKind
+
+    return EXIT_USAGE if kind == "usage" else EXIT_CODES[DecisionKind.UNDECIDED]
+
+
 def main() -> None:
     """Entry point: usage and configuration errors exit 2; an internal crash exits 3, never silently."""
     from certifier.core.errors import ConfigError
@@ -164,19 +169,19 @@ def main() -> None:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        sys.exit(EXIT_USAGE)
+        sys.exit(_exit_code("usage"))
     except click.ClickException as error:
         error.show()
-        sys.exit(EXIT_USAGE if error.exit_code not in (0, 1) else error.exit_code)
+        sys.exit(_exit_code("usage") if error.exit_code not in (0, 1) else error.exit_code)
     except ConfigError as error:
         click.echo(f"certifier: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        sys.exit(_exit_code("usage"))
     except Exception as crash:  # a bug of ours: say so plainly and exit "could not decide"
         if os.environ.get("CERTIFIER_DEBUG"):
             raise
         click.echo(f"certifier: internal error: {type(crash).__name__}: {crash} (set CERTIFIER_DEBUG=1 for details)",
                    err=True)
-        sys.exit(EXIT_CODES[DecisionKind.UNDECIDED])
+        sys.exit(_exit_code("undecided"))
 
 
 if __name__ == "__main__":
