@@ -223,7 +223,9 @@ def test_the_hostile_app_reaches_nothing_of_the_host_and_the_preview_ends_in_a_v
     results = {(r.check_id, r.app): r for r in report.results}
     startup = results[("probe.startup", APP)]
     assert startup.outcome.value == "pass" and startup.evidence["startup"]["network"] == "private"
-    assert results[("probe.extension-response", APP)].outcome.value == "pass"  # probes reach it through the relay
+    # probes reach it through the relay: its endpoint answered (no extension points at it, so that contract is n/a)
+    endpoint = results[("probe.endpoint-path", APP)]
+    assert endpoint.outcome.value == "pass" and endpoint.evidence["transcript"][0]["status"] == 200
     assert report.provenance.isolation["preview_network"] == "private"
     assert report.decision.verdict.value == "Accepted"
 
