@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import functools
 import os
+import select
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -102,6 +104,22 @@ def join_network(fd: int) -> list[str]:
     inherits: the shared network of a local preview (certifier.sandbox.netns). bwrap then runs as usual
     but without --unshare-net, so the command keeps that network and gets every other namespace."""
     return [shutil.which("nsenter") or "nsenter", f"--net=/proc/self/fd/{fd}", "--"]
+
+
+def read_info(fd: int, budget_s: float) -> bytes:
+    """What bwrap wrote to its --info-fd `fd` (JSON once the namespaces exist; EOF if it failed) within
+    `budget_s`; closes `fd`. Read to the end: bwrap dies of SIGPIPE if we close while it still writes."""
+    data, deadline = b"", time.monotonic() + budget_s
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(fd, 4096) if ready else b""
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(fd)
+    return data
 
 
 def _parents(paths) -> list[str]:

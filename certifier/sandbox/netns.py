@@ -135,17 +135,7 @@ def _relay_bwrap(directory: Path, info_fd: int) -> list[str]:
 
 def _namespace_fd(info_fd: int) -> int:
     """A descriptor of the relay's network namespace, checked to be the new one bwrap reported."""
-    data = b""
-    deadline = time.monotonic() + START_BUDGET_S
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([info_fd], [], [], max(0.0, deadline - time.monotonic()))
-            chunk = os.read(info_fd, 4096) if ready else b""
-            if not chunk:
-                break
-            data += chunk  # to the end: bwrap closes it once the namespaces exist (or it failed)
-    finally:
-        os.close(info_fd)
+    data = namespaces.read_info(info_fd, START_BUDGET_S)
     try:
         info = json.loads(data)
         pid, inode = int(info["child-pid"]), int(info["net-namespace"])
@@ -173,11 +163,10 @@ def _ready(process: subprocess.Popen) -> bool:
 
 def _end(process: subprocess.Popen) -> str:
     """Stop the relay (stdin closed, then killed); what it said on stderr."""
-    for stream in (process.stdin,):
-        try:
-            stream.close()
-        except OSError:
-            pass
+    try:
+        process.stdin.close()
+    except OSError:
+        pass
     try:
         process.wait(timeout=3)
     except subprocess.TimeoutExpired:  # the relay stays in the session of bwrap (no --new-session: no tty)

@@ -256,17 +256,7 @@ def _join_cgroup(procs_files: list[Path]) -> list[str]:
 
 def _read_child_pid(fd: int) -> int | None:
     """The jail's pid from bwrap's --info-fd (JSON, written once the namespace exists; EOF if it failed)."""
-    data, deadline = b"", time.monotonic() + 10
-    try:
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-            chunk = os.read(fd, 4096) if ready else b""
-            if not chunk:
-                break
-            data += chunk  # read to the end: bwrap dies of SIGPIPE if we close while it still writes
-    finally:
-        os.close(fd)
-    return _child_pid(data)
+    return _child_pid(namespaces.read_info(fd, 10))
 
 
 def _child_pid(data: bytes) -> int | None:

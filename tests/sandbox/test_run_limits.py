@@ -123,48 +123,50 @@ def test_the_workspaces_of_one_run_share_its_disk_and_nothing_is_left(tmp_path):
     assert not image.exists() and not mountpoint.exists()
 
 
-def test_v2_run_group_holds_the_limits_and_enables_controllers_for_its_workspaces(tmp_path, monkeypatch):
-    """cgroup v2 is not mounted here: its code path runs against a fake cgroupfs directory."""
-    (tmp_path / "cgroup.controllers").write_text("cpuset cpu io memory pids\n")
-    (tmp_path / "cgroup.subtree_control").write_text("")
-    monkeypatch.setattr(cgroups, "ROOT", tmp_path)
-    cgroups.mode.cache_clear()
-    try:
-        assert cgroups.mode() == "cgroup-v2"
-        group = RunGroup(RunLimits(memory_mb=512, pids=100, cpus=1.5))
-        workspaces = [WorkspaceCgroup(group), WorkspaceCgroup(group)]
-        procs = [ws.enter() for ws in workspaces]
-        [run_dir] = group._dirs
-        assert run_dir.parent == tmp_path / cgroups.PARENT and run_dir.name.startswith(f"run-{os.getpid()}-")
-        assert (run_dir / "memory.max").read_text() == str(512 << 20)
-        assert (run_dir / "memory.swap.max").read_text() == "0"
-        assert (run_dir / "pids.max").read_text() == "100"
-        assert (run_dir / "cpu.max").read_text() == "150000 100000"
-        assert (run_dir / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
-        assert (tmp_path / cgroups.PARENT / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
-        for [procs_file] in procs:
-            assert procs_file.name == "cgroup.procs" and procs_file.parent.parent == run_dir
-            assert not (procs_file.parent / "memory.max").exists()  # the run's limit binds, none per app
-        assert procs[0] != procs[1]
-    finally:
+@pytest.fixture
+def fake_cgroup_v2(tmp_path, monkeypatch):
+    """cgroup v2 is not mounted here: its code path runs against a fake cgroupfs directory, made by
+    `fake_cgroup_v2(controllers)` (the root's cgroup.controllers)."""
+
+    def make(controllers: str) -> None:
+        (tmp_path / "cgroup.controllers").write_text(f"{controllers}\n")
+        (tmp_path / "cgroup.subtree_control").write_text("")
+        monkeypatch.setattr(cgroups, "ROOT", tmp_path)
         cgroups.mode.cache_clear()
 
-
-def test_v2_sweep_removes_a_dead_certifiers_run_and_workspace_groups(tmp_path, monkeypatch):
-    (tmp_path / "cgroup.controllers").write_text("memory pids\n")
-    (tmp_path / "cgroup.subtree_control").write_text("")
-    monkeypatch.setattr(cgroups, "ROOT", tmp_path)
+    yield make
     cgroups.mode.cache_clear()
-    try:
-        dead = dead_pid()
-        left = tmp_path / cgroups.PARENT / f"run-{dead}-abc"
-        ours = tmp_path / cgroups.PARENT / f"run-{os.getpid()}-def"
-        for group in (left / "ws-1", left / "ws-2", ours / "ws-3"):
-            group.mkdir(parents=True)
-        cgroups.sweep()
-        assert not left.exists() and (ours / "ws-3").is_dir()
-    finally:
-        cgroups.mode.cache_clear()
+
+
+def test_v2_run_group_holds_the_limits_and_enables_controllers_for_its_workspaces(tmp_path, fake_cgroup_v2):
+    fake_cgroup_v2("cpuset cpu io memory pids")
+    assert cgroups.mode() == "cgroup-v2"
+    group = RunGroup(RunLimits(memory_mb=512, pids=100, cpus=1.5))
+    workspaces = [WorkspaceCgroup(group), WorkspaceCgroup(group)]
+    procs = [ws.enter() for ws in workspaces]
+    [run_dir] = group._dirs
+    assert run_dir.parent == tmp_path / cgroups.PARENT and run_dir.name.startswith(f"run-{os.getpid()}-")
+    assert (run_dir / "memory.max").read_text() == str(512 << 20)
+    assert (run_dir / "memory.swap.max").read_text() == "0"
+    assert (run_dir / "pids.max").read_text() == "100"
+    assert (run_dir / "cpu.max").read_text() == "150000 100000"
+    assert (run_dir / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
+    assert (tmp_path / cgroups.PARENT / "cgroup.subtree_control").read_text() == "+memory +pids +cpu"
+    for [procs_file] in procs:
+        assert procs_file.name == "cgroup.procs" and procs_file.parent.parent == run_dir
+        assert not (procs_file.parent / "memory.max").exists()  # the run's limit binds, none per app
+    assert procs[0] != procs[1]
+
+
+def test_v2_sweep_removes_a_dead_certifiers_run_and_workspace_groups(tmp_path, fake_cgroup_v2):
+    fake_cgroup_v2("memory pids")
+    dead = dead_pid()
+    left = tmp_path / cgroups.PARENT / f"run-{dead}-abc"
+    ours = tmp_path / cgroups.PARENT / f"run-{os.getpid()}-def"
+    for group in (left / "ws-1", left / "ws-2", ours / "ws-3"):
+        group.mkdir(parents=True)
+    cgroups.sweep()
+    assert not left.exists() and (ours / "ws-3").is_dir()
 
 
 def dead_pid() -> int:
@@ -179,7 +181,7 @@ def test_certify_makes_one_run_of_all_its_workspaces_and_ends_it(monkeypatch):
 
     seen = {}
 
-    def checks(request, profile, workspace, clock, progress):
+    def checks(request, profile, workspace, *_later):  # whatever else certify passes its _run
         seen.update(directory=workspace, build=Workspace(workspace / "build" / "01-api").run,
                     preview=Workspace(workspace / "preview" / "server").run)
         raise RuntimeError("stop after the workspaces were made")

@@ -109,7 +109,7 @@ def install_channel(workspace: Workspace, install_dir: Path, top: Path) -> Itera
             yield channel
         finally:
             proxy.__exit__(None, None, None)
-            _remove(directory)
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def _host_network_reason(workspace: Workspace) -> str:
@@ -121,8 +121,3 @@ def _host_network_reason(workspace: Workspace) -> str:
     if shutil.which("socat", path="/usr/bin:/bin:/usr/local/bin") is None:
         return "socat (the relay to the registry proxy) is not installed"
     return ""
-
-
-def _remove(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        shutil.rmtree(directory)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Callable
 
 from certifier.collect.build.classify import classify_install
-from certifier.collect.build.egress import InstallEgress, install_channel
+from certifier.collect.build.egress import install_channel
 from certifier.collect.build.lifecycle import lifecycle_command
 from certifier.collect.build.managers import PackageManager, detect
-from certifier.collect.build.model import AppBuild, InstallProblem
+from certifier.collect.build.model import AppBuild, InstallEgress, InstallProblem
 from certifier.collect.build.settings import BuildSettings
 from certifier.collect.build.test_counts import parse_counts
 from certifier.sandbox.runner import ProcessResult, Workspace, run
