@@ -19,7 +19,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from certifier import __version__
-from certifier.core.outbound import OutboundPolicy, OutboundUrlError, check_url
+from certifier.core.outbound import OutboundPolicy, OutboundUrlError
 from certifier.service.store import deliveries as outbox
 from certifier.service.store import runs
 from certifier.service.store.db import Database, utcnow
@@ -37,13 +37,6 @@ def callback_policy(config) -> OutboundPolicy:
     """Public addresses only; loopback (and http to it) only under --allow-loopback-http-callbacks."""
     return OutboundPolicy(allow_loopback=config.allow_loopback_http_callbacks,
                           switch="--allow-loopback-http-callbacks")
-
-
-def check_callback_url(url: str, *, allow_loopback_http: bool) -> str:
-    """An https:// URL to a public address (or to loopback when allowed); no control characters,
-    whitespace, credentials or fragment. See certifier.core.outbound."""
-    check_url(url, what="callback URL", allow_loopback=allow_loopback_http, switch="--allow-loopback-http-callbacks")
-    return url
 
 
 def http_client(config):
@@ -157,7 +150,7 @@ def _attempt(db: Database, config, client, delivery) -> None:
     started = time.monotonic()
     status_code, error = None, None
     try:
-        check_callback_url(delivery.url, allow_loopback_http=config.allow_loopback_http_callbacks)
+        callback_policy(config).check_url(delivery.url, what="callback URL")  # it may have been stored under an older policy
         body = delivery.payload.encode("utf-8")
         response = client.post(delivery.url, content=body, headers=_headers(config, delivery, body),
                                timeout=config.callback_timeout_s)

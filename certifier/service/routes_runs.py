@@ -124,9 +124,10 @@ def _check_callback(url: str | None, config) -> None:
     if url is None:
         return
     loc = ("body", "callbackUrl")
+    policy = callback_policy(config)
     try:
-        parts = callback_policy(config).check_url(url, what="callback URL")
-        check_if_resolvable(parts.hostname or "", parts.port or 443, callback_policy(config))
+        parts = policy.check_url(url, what="callback URL")
+        check_if_resolvable(parts.hostname or "", parts.port or 443, policy)
     except CallbackUrlError as error:
         raise field_error(loc, str(error)) from None
     if not config.callback_secret:

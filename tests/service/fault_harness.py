@@ -19,11 +19,12 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 import uuid
 from pathlib import Path
 
 import httpx
+
+from service_helpers import port_open, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -37,24 +38,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout_s: float, what: str, every_s: float = 0.1):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every_s)
-    raise AssertionError(f"timed out after {timeout_s}s waiting for {what}")
-
-
-def _port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 class PrivatePostgres:
@@ -157,7 +140,7 @@ class PrivateRedis:
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
              "--dir", str(self.home)], stdout=open(self.home / "redis.log", "wb"), stderr=subprocess.STDOUT,
             start_new_session=True)
-        wait_for(lambda: _port_open(self.port), 30, "the private Redis to listen")
+        wait_until(lambda: port_open(("127.0.0.1", self.port)), 30, what="the private Redis to listen")
 
     def url(self, db: int = 0) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"
@@ -262,7 +245,7 @@ class Processes:
         code = "from certifier.cli.service import serve; serve(prog_name='certifier serve')"
         self._start(name, [sys.executable, "-c", code, "--port", str(port), "--log-level", "warning"])
         base = f"http://127.0.0.1:{port}"
-        wait_for(lambda: self._answers(name, base, healthy), 90, f"{name} to answer /healthz", every_s=0.2)
+        wait_until(lambda: self._answers(name, base, healthy), 90, what=f"{name} to answer /healthz", every_s=0.2)
         return base
 
     def worker(self, name: str) -> None:

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 
-from fault_harness import PrivatePostgres, PrivateRedis, Processes, exactly_once_problems, make_token, wait_for
+from fault_harness import PrivatePostgres, PrivateRedis, Processes, exactly_once_problems, make_token
+from service_helpers import CallbackSink, wait_until
 
 SECRET = "fault-scenarios-callback-secret-0123"
 RECOVERY_LIMIT_S = 90
@@ -59,7 +58,7 @@ def _wait_all_done(client: httpx.Client, run_ids: list[str], timeout_s: float) -
             return None
         return found if all(r.get("status") in ("done", "error") for r in found) else None
 
-    found = wait_for(finished, timeout_s, f"{len(run_ids)} runs to finish", every_s=0.25)
+    found = wait_until(finished, timeout_s, what=f"{len(run_ids)} runs to finish", every_s=0.25)
     return time.monotonic() - started, found
 
 
@@ -71,22 +70,31 @@ def _log_problems(processes: Processes) -> list[str]:
     return problems
 
 
+def _slow_runs(pg: PrivatePostgres, redis: PrivateRedis, work: Path, run_delay_s: float) -> tuple[str, Processes]:
+    """(a token, the processes) of a service on a new database whose runs each take `run_delay_s`."""
+    database_url = pg.create_database()
+    env = Processes.environment(database_url, redis.url(), runner="slow_runner:certify",
+                                test_run_delay_s=str(run_delay_s), **FAST_LEASES)
+    return make_token(database_url), Processes(env, work)
+
+
+def _submit_until_one_runs(client: httpx.Client, repo: Path, runs: int) -> list[str]:
+    run_ids = [client.post("/v1/runs", json=run_body(repo, n)).json()["id"] for n in range(runs)]
+    wait_until(lambda: any(client.get(f"/v1/runs/{r}").json()["status"] == "running" for r in run_ids),
+               60, what="a run to start")
+    return run_ids
+
+
 def database_outage(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: Path, *, outage_s: float = 15,
                     runs: int = 6, run_delay_s: float = 2) -> Measured:
     measured = Measured("database outage")
-    database_url = pg.create_database()
-    token = make_token(database_url)
-    env = Processes.environment(database_url, redis.url(), runner="slow_runner:certify",
-                                test_run_delay_s=str(run_delay_s), **FAST_LEASES)
-    processes = Processes(env, work)
+    token, processes = _slow_runs(pg, redis, work, run_delay_s)
     try:
         base = processes.serve()
         processes.worker("worker-1")
         processes.worker("worker-2")
         with _client(base, token) as client:
-            run_ids = [client.post("/v1/runs", json=run_body(repo, n)).json()["id"] for n in range(runs)]
-            wait_for(lambda: any(client.get(f"/v1/runs/{r}").json()["status"] == "running" for r in run_ids),
-                     60, "a run to start")
+            run_ids = _submit_until_one_runs(client, repo, runs)
             statuses = [client.get(f"/v1/runs/{r}").json()["status"] for r in run_ids]
             measured.facts["before the outage"] = {s: statuses.count(s) for s in sorted(set(statuses))}
             pg.stop()
@@ -132,19 +140,13 @@ def frozen_database(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: 
     be answered within seconds (the store cuts a round trip after ROUND_TRIP_TIMEOUT_S) and every run
     must finish once after SIGCONT."""
     measured = Measured("frozen database")
-    database_url = pg.create_database()
-    token = make_token(database_url)
-    env = Processes.environment(database_url, redis.url(), runner="slow_runner:certify",
-                                test_run_delay_s=str(run_delay_s), **FAST_LEASES)
-    processes = Processes(env, work)
+    token, processes = _slow_runs(pg, redis, work, run_delay_s)
     try:
         base = processes.serve()
         processes.worker("worker-1")
         processes.worker("worker-2")
         with _client(base, token) as client:
-            run_ids = [client.post("/v1/runs", json=run_body(repo, n)).json()["id"] for n in range(runs)]
-            wait_for(lambda: any(client.get(f"/v1/runs/{r}").json()["status"] == "running" for r in run_ids),
-                     60, "a run to start")
+            run_ids = _submit_until_one_runs(client, repo, runs)
         _warm_pool(base, token, run_ids[0])
         pg.freeze()
         frozen_at = time.monotonic()
@@ -303,8 +305,8 @@ def unpublished_run(pg: PrivatePostgres, redis: PrivateRedis, repo: Path, work: 
         second.worker("worker-1")
         base = second.serve("server")
         with _client(base, token) as client:
-            wait_for(lambda: client.get(f"/v1/runs/{run_id}").json()["status"] in ("running", "done"), 60,
-                     "the unpublished run to start")
+            wait_until(lambda: client.get(f"/v1/runs/{run_id}").json()["status"] in ("running", "done"), 60,
+                       what="the unpublished run to start")
             measured.numbers["running after the kill (s)"] = time.monotonic() - killed_at
             _s, found = _wait_all_done(client, [run_id], RECOVERY_LIMIT_S)
         measured.problems += exactly_once_problems(found) + _log_problems(second)
@@ -332,39 +334,6 @@ def _stored_dispatch_state(database_url: str, run_id: str) -> str:
         db.dispose()
 
 
-class Receiver:
-    """A loopback callback receiver: answers 200 at once, or (hanging) holds every request `hang_s`."""
-
-    def __init__(self, hang_s: float = 0.0) -> None:
-        self.received: list[tuple[float, dict]] = []  # (wall-clock time, body)
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if hang_s:
-                    time.sleep(hang_s)
-                receiver.received.append((time.time(), json.loads(body)))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def hanging_receiver(repo: Path, work: Path, *, hanging_runs: int = 4, healthy_runs: int = 2) -> Measured:
     """Embedded pool on SQLite (callbacks are sent by the server in every mode)."""
     from datetime import datetime
@@ -375,7 +344,7 @@ def hanging_receiver(repo: Path, work: Path, *, hanging_runs: int = 4, healthy_r
     env = Processes.environment(database_url, "redis://127.0.0.1:1/0", dispatch="embedded", workers="2",
                                 callback_secret=SECRET, callback_timeout_s="10", poll_s="0.5")
     processes = Processes(env, work)
-    hanging, healthy = Receiver(hang_s=30), Receiver()
+    hanging, healthy = CallbackSink(hang_s=30), CallbackSink()
     try:
         base = processes.serve()
         with _client(base, token) as client:
@@ -385,10 +354,10 @@ def hanging_receiver(repo: Path, work: Path, *, hanging_runs: int = 4, healthy_r
             healthy_ids = [client.post("/v1/runs", json=run_body(repo, 100 + n, callbackUrl=healthy.url)).json()["id"]
                            for n in range(healthy_runs)]
             _s, found = _wait_all_done(client, healthy_ids, RECOVERY_LIMIT_S)
-            wait_for(lambda: len(healthy.received) >= healthy_runs, 60, "the healthy receiver's callbacks")
+            wait_until(lambda: len(healthy.received) >= healthy_runs, 60, what="the healthy receiver's callbacks")
         finished = {run["id"]: datetime.fromisoformat(next(e["at"] for e in run["history"] if e["event"] == "finished")
                                                        .replace("Z", "+00:00")).timestamp() for run in found}
-        delays = [at - finished[body["run"]["id"]] for at, body in healthy.received]
+        delays = [call["wall"] - finished[call["json"]["run"]["id"]] for call in healthy.received]
         measured.numbers["healthy receiver's delay after the run finished, max (s)"] = max(delays)
         measured.facts["hanging receiver's deliveries in flight"] = len(hanging.received)
         measured.problems += exactly_once_problems(found) + _log_problems(processes)

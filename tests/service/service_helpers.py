@@ -113,19 +113,29 @@ class ServiceFactory:
 
 
 class CallbackSink:
-    """A loopback HTTP server that records every POST; answers with `statuses` in order, then 200."""
+    """A loopback HTTP server that records every POST; answers with `statuses` in order, then 200.
+    A hanging sink (`hang_s`) holds every request that long first and counts the requests it holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, hang_s: float = 0.0) -> None:
         self.received: list[dict] = []
         self.statuses: list[int] = []
-        sink = self
+        self.in_flight = self.most_in_flight = 0
+        sink, lock = self, threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                if hang_s:
+                    with lock:
+                        sink.in_flight += 1
+                        sink.most_in_flight = max(sink.most_in_flight, sink.in_flight)
+                    time.sleep(hang_s)
+                    with lock:
+                        sink.in_flight -= 1
                 sink.received.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body,
-                                      "json": json.loads(body), "path": self.path, "at": time.monotonic()})
+                                      "json": json.loads(body), "path": self.path, "at": time.monotonic(),
+                                      "wall": time.time()})
                 status = sink.statuses.pop(0) if sink.statuses else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "0")

@@ -5,59 +5,20 @@ backoff are those of test_callbacks.py."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from certifier.service.callbacks import verify_signature
-from service_helpers import SECRET, run_body, wait_until
-
-
-class Receiver:
-    def __init__(self, hang_s: float = 0.0) -> None:
-        self.received: list[tuple[float, dict, dict]] = []  # (wall clock, headers, body)
-        self.in_flight = self.most_in_flight = 0
-        receiver, lock = self, threading.Lock()
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 (http.server's name)
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                with lock:
-                    receiver.in_flight += 1
-                    receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
-                time.sleep(hang_s)
-                with lock:
-                    receiver.in_flight -= 1
-                receiver.received.append((time.time(), {k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from service_helpers import SECRET, CallbackSink, run_body, wait_until
 
 
 @pytest.fixture
 def receivers():
     made = []
 
-    def make(hang_s: float = 0.0) -> Receiver:
-        made.append(Receiver(hang_s))
+    def make(hang_s: float = 0.0) -> CallbackSink:
+        made.append(CallbackSink(hang_s))
         return made[-1]
 
     yield make
@@ -74,7 +35,7 @@ def test_a_hanging_receiver_delays_neither_a_healthy_one_nor_takes_every_slot(ma
     run_id = service.submit(run_body(repo("minimal"), key="healthy", callbackUrl=healthy.url))["id"]
     run = service.wait(run_id)
     wait_until(lambda: healthy.received, 10, what="the healthy receiver's callback")
-    received_at, headers, body = healthy.received[0]
+    received_at, headers, body = (healthy.received[0][key] for key in ("wall", "headers", "body"))
     finished_at = datetime.fromisoformat(run["finishedAt"].replace("Z", "+00:00")).timestamp()
     assert received_at - finished_at < 2.0
     assert verify_signature(SECRET, headers["x-certifier-signature"], body)

@@ -54,24 +54,24 @@ def test_a_store_call_on_a_frozen_database_fails_within_its_round_trip_limit_and
         proxy.close()
 
 
-@pytest.fixture(scope="session")
-def private_postgres():
+def _private(server_class):
+    """A private server for the session, destroyed at its end; the test is skipped when it cannot start."""
     try:
-        server = PrivatePostgres()
+        server = server_class()
     except Unavailable as missing:
         pytest.skip(str(missing))
     yield server
     server.destroy()
+
+
+@pytest.fixture(scope="session")
+def private_postgres():
+    yield from _private(PrivatePostgres)
 
 
 @pytest.fixture(scope="session")
 def private_redis():
-    try:
-        server = PrivateRedis()
-    except Unavailable as missing:
-        pytest.skip(str(missing))
-    yield server
-    server.destroy()
+    yield from _private(PrivateRedis)
 
 
 @pytest.fixture(scope="module")

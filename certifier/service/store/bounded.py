@@ -70,7 +70,6 @@ class Watchdog:
 
     def _reset(self) -> None:
         self._cond = threading.Condition()
-        self._watches: set[int] = set()
         self._by_id: dict[int, _Watch] = {}
         self._next_wake = float("inf")
         self._thread: threading.Thread | None = None
