@@ -79,9 +79,7 @@ def certify(request: RunRequest, progress: ProgressHook | None = None) -> RunOut
     deleted = not request.keep_workspace and request.workspace is None
     sandbox = begin_run(workspace)  # one set of limits (cgroup, disk) for all the run's workspaces
     try:
-        report, artifacts = _run(request, profile, workspace, clock, progress)
-        if baseline is not None:  # informs only: the decision is already sealed and never reads it
-            report = seal(report.model_copy(update={"delta": compute_delta(report, baseline), "digest": ""}))
+        report, artifacts = _run(request, profile, workspace, clock, progress, baseline)
         paths = _write(report, artifacts, request) if request.out_dir else {}
     finally:
         end_run(sandbox, keep_files=not deleted)
@@ -91,8 +89,8 @@ def certify(request: RunRequest, progress: ProgressHook | None = None) -> RunOut
     return RunOutcome(report=report, paths=paths)
 
 
-def _run(request: RunRequest, profile: Profile, workspace: Path, clock: RunClock, progress
-         ) -> tuple[Report, dict[str, Path]]:
+def _run(request: RunRequest, profile: Profile, workspace: Path, clock: RunClock, progress,
+         baseline: Report | None) -> tuple[Report, dict[str, Path]]:
     checks = ChecksRequest(source=request.source, tag=request.tag, stage=profile.stage, workspace=workspace,
                            stages=request.stages, use_cache=request.use_cache, deployment=request.deployment,
                            keep_checkout=request.workspace is None and not request.keep_workspace)
@@ -100,12 +98,12 @@ def _run(request: RunRequest, profile: Profile, workspace: Path, clock: RunClock
         checkout = fetch_checkout(checks, clock)
     except SourceError as error:
         decision = aborted_decision(profile, error)
-        return _assemble(request, profile, clock, None, decision, aborted=str(error)), {}
+        return _assemble(request, profile, clock, None, decision, baseline, aborted=str(error)), {}
     waivers = _waivers(request, checkout)
     run = run_checks(checks, checkout, clock, progress)
     decision = decide(profile, run.plan.results, waivers, today=request.today or date.today(),
                       app_types=_app_types(run.inventory))
-    return _assemble(request, profile, clock, run, decision), run.artifacts
+    return _assemble(request, profile, clock, run, decision, baseline), run.artifacts
 
 
 def _write(report: Report, artifacts: dict[str, Path], request: RunRequest) -> dict[str, Path]:
@@ -141,7 +139,7 @@ def _app_types(inventory: Inventory | None) -> dict[str, str]:
 
 
 def _assemble(request: RunRequest, profile: Profile, clock: RunClock, run: ChecksRun | None,
-              decision: Decision, aborted: str | None = None) -> Report:
+              decision: Decision, baseline: Report | None, aborted: str | None = None) -> Report:
     inventory = run.inventory if run else None
     report = Report(
         schema_version=REPORT_SCHEMA_VERSION,
@@ -161,7 +159,9 @@ def _assemble(request: RunRequest, profile: Profile, clock: RunClock, run: Check
         artifacts={name: describe_artifact(name, path) for name, path in (run.artifacts if run else {}).items()},
         checks=_catalogue(run.plan.results if run else ()),
     )
-    return seal(report)
+    if baseline is not None:  # informs only: the decision is already made and never reads it
+        report = report.model_copy(update={"delta": compute_delta(report, baseline)})
+    return seal(report)  # once, delta included
 
 
 def _catalogue(results: Sequence[CheckResult]) -> dict[str, CheckInfo]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -45,21 +44,6 @@ def _warn_if_not_contained(isolation: dict[str, str] | None) -> None:
         click.secho(f"WARNING: connector code ran without namespace isolation (level {isolation.get('level')}): it "
                     "could reach services on this machine's network. Install bubblewrap (docs/sandbox.md).",
                     fg="red", bold=True, err=True)
-
-
-def manifest_and_print(directory: Path, fmt: str) -> int:
-    from certifier.cli.manifest_summary import summarize_manifest
-
-    summary = summarize_manifest(directory)
-    if fmt == "json":
-        click.echo(json.dumps(summary, indent=2, sort_keys=True))
-    else:
-        state = "valid" if summary["manifest"]["valid"] else "INVALID"
-        click.echo(f"{summary['manifest']['file']}: {state}")
-        for f in summary["findings"]:
-            where = f"{f['path']}:{f['line']}" if f.get("line") else f.get("path") or ""
-            click.echo(f"  {f['severity']:<7} {where:<22} {f['message']}")
-    return 0 if summary["manifest"]["ok"] else 1
 
 
 def verify_and_print(file: Path) -> int:

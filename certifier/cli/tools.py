@@ -209,7 +209,8 @@ def _print_table(statuses: list[Status], missing: list[str]) -> None:
         click.echo(f"  {status.state:<18} {status.name:<15} {status.version or '-':<32} {where}{pin}")
         if status.path is None or status.matches_pin is False:
             click.echo(f"  {'':<18} {'':<15} needed for: {status.purpose}")
-    scanners = [name for name in missing if name in _pins()]
+    pinned = _pins()  # read once, not once per missing program
+    scanners = [name for name in missing if name in pinned]
     system = [name for name in missing if name not in scanners]
     if scanners:
         click.echo(f"missing: {', '.join(scanners)}: run `certifier tools install`", err=True)

@@ -28,6 +28,11 @@ class Outcome(str, enum.Enum):
     SKIP = "skip"
     NOT_APPLICABLE = "not-applicable"
 
+    @property
+    def looked(self) -> bool:
+        """The check looked at its target: its findings (or their absence) are this run's word on it."""
+        return self not in (Outcome.ERROR, Outcome.SKIP)
+
 
 class Severity(str, enum.Enum):
     """Severity of a finding, in the platform's own three words (Error blocks, Warning shows, Info advises)."""

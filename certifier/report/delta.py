@@ -22,13 +22,10 @@ from pathlib import Path
 
 from certifier.core.decision import FindingStatus
 from certifier.core.errors import ConfigError
-from certifier.core.model import CheckResult, Finding, Outcome
+from certifier.core.model import CheckResult, Finding
 from certifier.core.report import Delta, DeltaBaseline, DeltaCounts, DeltaFingerprints, Report
 from certifier.report.canonical import ReportError, load_report
 from certifier.report.escape import safe_text
-
-# Outcomes of a check that looked at its target: its findings (or their absence) are this run's word.
-_LOOKED = (Outcome.PASS, Outcome.FAIL, Outcome.WARN, Outcome.NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)
@@ -70,9 +67,9 @@ def _seen(results: Iterable[CheckResult]) -> list[_Seen]:
 
 def _looked_again(report: Report):
     """Whether this run's check looked again at (check id, app): it ran there, or the app is gone."""
-    looked = {(r.check_id, r.app) for r in report.results if r.outcome in _LOOKED}
+    looked = {(r.check_id, r.app) for r in report.results if r.outcome.looked}
     apps = {app.name for app in report.apps}
-    ran = {r.check_id for r in report.results if r.outcome in _LOOKED}
+    ran = {r.check_id for r in report.results if r.outcome.looked}
 
     def again(check_id: str, app: str | None) -> bool:
         if (check_id, app) in looked:

@@ -10,10 +10,9 @@ pages for ids of known shapes); the others are in-page anchors (see view.anchor_
 
 from __future__ import annotations
 
-from certifier.core.decision import FindingStatus
-from certifier.core.model import Outcome, Severity
+from certifier.core.model import Outcome
 from certifier.core.report import Report
-from certifier.report.problems import delta_of, headline, problems, skipped_stages
+from certifier.report.problems import delta_of, headline, problems, sections, skipped_stages
 from certifier.report.templating import html_env
 from certifier.report.view import grouped, outcome_counts, results_with, timing_rows
 
@@ -23,18 +22,17 @@ TEMPLATE = "report.html.j2"
 def render_html(report: Report) -> str:
     """Render `report` (ideally sealed, so its digest shows) as one HTML document."""
     stage_groups, anchors = grouped(report)
-    every = problems(report)
-    fix = [p for p in every if p.status is FindingStatus.BLOCKS]
+    parts = sections(problems(report))
     return html_env().get_template(TEMPLATE).render(
         report=report,
         decision=report.decision,
         provenance=report.provenance,
-        headline=headline(report, fix),
+        headline=headline(report, parts.fix),
         delta=delta_of(report),
-        fix=fix,
-        review=[p for p in every if p.status is FindingStatus.NEEDS_REVIEW],
-        warnings=[p for p in every if p.status in (FindingStatus.ADVISORY, None) and p.severity is not Severity.INFO],
-        waived=[p for p in every if p.status is FindingStatus.WAIVED],
+        fix=parts.fix,
+        review=parts.review,
+        warnings=parts.warnings,
+        waived=parts.waived,
         errored=results_with(report, Outcome.ERROR),
         passed=results_with(report, Outcome.PASS),
         not_applicable=results_with(report, Outcome.NOT_APPLICABLE),

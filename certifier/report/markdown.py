@@ -8,11 +8,11 @@ replaced (escape.scrub_local_paths), unless the template marks it as certifier-w
 
 from __future__ import annotations
 
-from certifier.core.decision import DecisionKind, FindingStatus
-from certifier.core.model import Outcome, Severity
+from certifier.core.decision import DecisionKind
+from certifier.core.model import Outcome
 from certifier.core.report import Report
 from certifier.report.escape import public_source
-from certifier.report.problems import delta_of, headline, problems, skipped_stages
+from certifier.report.problems import delta_of, headline, problems, sections, skipped_stages
 from certifier.report.templating import MdSafe, markdown_env
 from certifier.report.view import grouped, not_completed, outcome_counts, results_with
 
@@ -37,10 +37,8 @@ OUTCOME_LABEL = {
 
 def render_markdown(report: Report, *, limit: int = DEFAULT_LIMIT) -> str:
     """Markdown for $GITHUB_STEP_SUMMARY: the problems are those the sealed decision says block."""
-    every = problems(report)
-    fix = [p for p in every if p.status is FindingStatus.BLOCKS]
-    review = [p for p in every if p.status is FindingStatus.NEEDS_REVIEW]
-    warnings = [p for p in every if p.status in (FindingStatus.ADVISORY, None) and p.severity is not Severity.INFO]
+    parts = sections(problems(report))
+    fix, review, warnings = parts.fix, parts.review, parts.warnings
     stage_groups, _ = grouped(report)
     return markdown_env().get_template(TEMPLATE).render(
         report=report,
@@ -63,5 +61,5 @@ def render_markdown(report: Report, *, limit: int = DEFAULT_LIMIT) -> str:
         errored=not_completed(report, [Outcome.ERROR])[:limit],
         others={"passed": len(results_with(report, Outcome.PASS)),
                 "not_applicable": len(results_with(report, Outcome.NOT_APPLICABLE)),
-                "waived": sum(p.status is FindingStatus.WAIVED for p in every)},
+                "waived": len(parts.waived)},
     )

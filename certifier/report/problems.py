@@ -148,6 +148,25 @@ def blocking(report: Report) -> list[Problem]:
     return problems(report, [FindingStatus.BLOCKS])
 
 
+@dataclass(frozen=True)
+class Sections:
+    """The problems as every rendering lists them, each list in `problems` order."""
+
+    fix: list[Problem]  # the decision blocks on them
+    review: list[Problem]  # a reviewer decides
+    warnings: list[Problem]  # advisory (or undecided), Info left out
+    waived: list[Problem]
+
+
+def sections(every: list[Problem]) -> Sections:
+    return Sections(
+        fix=[p for p in every if p.status is FindingStatus.BLOCKS],
+        review=[p for p in every if p.status is FindingStatus.NEEDS_REVIEW],
+        warnings=[p for p in every if p.status in (FindingStatus.ADVISORY, None) and p.severity is not Severity.INFO],
+        waived=[p for p in every if p.status is FindingStatus.WAIVED],
+    )
+
+
 def _root_cause(result: CheckResult, finding: Finding) -> str:
     props = finding.properties
     if isinstance(props.get("package"), str) and isinstance(props.get("version"), str) and props.get("advisories"):

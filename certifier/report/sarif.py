@@ -50,7 +50,6 @@ SCANNER_CHECKS = {"semgrep": ("sec.sast", "sec.secrets"), "bandit": ("sec.python
 MAX_RESULTS_PER_RUN = 5_000  # GitHub code scanning's limit of results per run
 MAX_BYTES = 10 * 1024 * 1024  # GitHub code scanning's limit of an upload
 _REPORTED = (Outcome.FAIL, Outcome.WARN)  # outcomes whose findings become results
-_LOOKED = (Outcome.PASS, Outcome.FAIL, Outcome.WARN, Outcome.NOT_APPLICABLE)
 
 
 # --- one run -------------------------------------------------------------------------------------
@@ -141,7 +140,7 @@ def _runs(report: Report) -> dict[str, _Run]:
     verdicts = report.decision.verdicts()
     runs: dict[str, _Run] = {}
     _run_of(runs, CERTIFIER, report).version = safe_text(report.certifier_version, 50)
-    looked = {r.check_id for r in report.results if r.outcome in _LOOKED}
+    looked = {r.check_id for r in report.results if r.outcome.looked}
     for scanner, checks in SCANNER_CHECKS.items():
         if looked.intersection(checks):
             _run_of(runs, scanner, report)

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from certifier.core.decision import FindingStatus
-from certifier.core.model import Outcome, Severity
+from certifier.core.model import Outcome
 from certifier.core.report import Report
-from certifier.report.problems import Problem, delta_of, headline, plural, problems, skipped_stages
+from certifier.report.problems import Sections, delta_of, headline, plural, problems, sections, skipped_stages
 from certifier.report.templating import text_env
 from certifier.report.view import not_completed, outcome_counts
 
@@ -24,8 +23,8 @@ TEMPLATE = "summary.txt.j2"
 def render_text(report: Report, *, paths: Mapping[str, Path | str] | None = None, limit: int = 10) -> str:
     """Verdict, top `limit` problems with their fix, checks that could not run, next steps, and where the
     written reports are (`paths`, as returned by write_all)."""
-    every = problems(report)
-    fix = [p for p in every if p.status is FindingStatus.BLOCKS]
+    parts = sections(problems(report))
+    fix = parts.fix
     errored = not_completed(report, [Outcome.ERROR])
     return text_env().get_template(TEMPLATE).render(
         report=report,
@@ -39,17 +38,15 @@ def render_text(report: Report, *, paths: Mapping[str, Path | str] | None = None
         more=max(0, len(fix) - limit),
         errored=errored[:limit],
         more_errored=max(0, len(errored) - limit),
-        review=[p for p in every if p.status is FindingStatus.NEEDS_REVIEW],
-        others=_others(every),
+        review=parts.review,
+        others=_others(parts),
         paths={name: str(path) for name, path in (paths or {}).items()},
     )
 
 
-def _others(every: list[Problem]) -> list[str]:
+def _others(parts: Sections) -> list[str]:
     """'2 warnings', '1 item for a reviewer', '1 waived': what the HTML report shows below the problems."""
-    warnings = sum(p.status in (FindingStatus.ADVISORY, None) and p.severity is not Severity.INFO for p in every)
-    review = sum(p.status is FindingStatus.NEEDS_REVIEW for p in every)
-    waived = sum(p.status is FindingStatus.WAIVED for p in every)
+    warnings, review, waived = len(parts.warnings), len(parts.review), len(parts.waived)
     out = [plural(warnings, "warning")] if warnings else []
     if review:
         out.append(f"{plural(review, 'item')} for a reviewer")

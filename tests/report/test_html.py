@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -12,35 +11,7 @@ from certifier.core.decision import DecisionKind, Verdict
 from certifier.core.model import Outcome, Stage
 from certifier.report.canonical import seal
 from certifier.report.html import render_html
-
-
-class Collector(HTMLParser):
-    """Every start tag with its attributes, and the text content."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_startendtag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parse(html: str) -> Collector:
-    collector = Collector()
-    collector.feed(html)
-    collector.close()
-    return collector
-
-
-def text_of(html: str) -> str:
-    return " ".join(parse(html).text)
+from tests.report.html_page import parse, text_of
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ certifier."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 
@@ -16,34 +15,16 @@ from certifier.core.model import Outcome, Stage
 from certifier.core.report import Provenance
 from certifier.report.canonical import seal
 from certifier.report.html import render_html
+from tests.report.html_page import parse, text_of as page_text
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 ALLOWED_LINK = re.compile(r"#[A-Za-z0-9_-]+|https://(github\.com|gitlab\.com|bitbucket\.org|nvd\.nist\.gov|osv\.dev)/"
                           r"[A-Za-z0-9/%._#-]+")
 
 
-class Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-        self.stack: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parse(html: str) -> Page:
-    page = Page()
-    page.feed(html)
-    return page
-
-
 def text_of(html: str) -> str:
-    return " ".join(" ".join(parse(html).text).split())
+    """The page's text with runs of whitespace as one space."""
+    return " ".join(page_text(html).split())
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,18 @@ def _browser_or_skip():
     return playwright
 
 
+@contextmanager
+def _chromium():
+    """The Debian chromium driven by playwright, closed afterwards (skips when either is missing)."""
+    sync_api = _browser_or_skip()
+    with sync_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 @pytest.fixture(scope="module")
 def six_defects_html(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("six-defects")
@@ -56,45 +69,35 @@ def six_defects_html(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_verdict_and_first_problem_are_above_the_fold(six_defects_html, tmp_path):
-    sync_api = _browser_or_skip()
-    with sync_api.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            for name, (width, height) in VIEWPORTS.items():
-                page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto(six_defects_html.as_uri())
-                shape = page.evaluate(GEOMETRY)
-                png = tmp_path / f"report-{name}.png"
-                page.screenshot(path=str(png))
-                assert png.stat().st_size > 10_000
-                if os.environ.get("CERTIFIER_WRITE_SCREENSHOTS"):
-                    DOCS_IMG.mkdir(exist_ok=True)
-                    shutil.copyfile(png, DOCS_IMG / png.name)
-                assert shape["cards"] == 6 and shape["cardsWithFix"] == 6, (name, shape)
-                assert shape["verdictBottom"] <= height, (name, shape)
-                assert shape["firstTitleBottom"] <= height, (name, shape)  # the first problem is seen at once
-                assert shape["scrollWidth"] <= width, (name, shape)  # nothing is cut off sideways
-                page.close()
-        finally:
-            browser.close()
+    with _chromium() as browser:
+        for name, (width, height) in VIEWPORTS.items():
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(six_defects_html.as_uri())
+            shape = page.evaluate(GEOMETRY)
+            png = tmp_path / f"report-{name}.png"
+            page.screenshot(path=str(png))
+            assert png.stat().st_size > 10_000
+            if os.environ.get("CERTIFIER_WRITE_SCREENSHOTS"):
+                DOCS_IMG.mkdir(exist_ok=True)
+                shutil.copyfile(png, DOCS_IMG / png.name)
+            assert shape["cards"] == 6 and shape["cardsWithFix"] == 6, (name, shape)
+            assert shape["verdictBottom"] <= height, (name, shape)
+            assert shape["firstTitleBottom"] <= height, (name, shape)  # the first problem is seen at once
+            assert shape["scrollWidth"] <= width, (name, shape)  # nothing is cut off sideways
+            page.close()
 
 
 @pytest.mark.slow
 def test_print_layout_keeps_the_problems_first(six_defects_html, tmp_path):
-    sync_api = _browser_or_skip()
-    with sync_api.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        try:
-            page = browser.new_page()
-            page.goto(six_defects_html.as_uri())
-            page.emulate_media(media="print")
-            hidden = page.evaluate("() => getComputedStyle(document.querySelector('details.waive')).display")
-            assert hidden == "none"  # waiver entries are for the screen; paper gets the problems
-            pdf = tmp_path / "report.pdf"
-            page.pdf(path=str(pdf), format="A4")
-            assert pdf.read_bytes().startswith(b"%PDF")
-        finally:
-            browser.close()
+    with _chromium() as browser:
+        page = browser.new_page()
+        page.goto(six_defects_html.as_uri())
+        page.emulate_media(media="print")
+        hidden = page.evaluate("() => getComputedStyle(document.querySelector('details.waive')).display")
+        assert hidden == "none"  # waiver entries are for the screen; paper gets the problems
+        pdf = tmp_path / "report.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        assert pdf.read_bytes().startswith(b"%PDF")
 
 
 @pytest.mark.slow
